@@ -1,0 +1,269 @@
+"""Stage 3 — extract: mentions, actors, claims and prices from a cleaned document.
+
+Mentions are found by segmenting with jieba (vocabulary labels loaded as user words) and
+matching the longest run of whole tokens that is a label. Claims are assembled per sentence:
+the sentence's technique, data-type, harm and remedy mentions outside negation scope, a modality
+(recommended when it names remedies with a recommendation cue, denied when all it names is
+negated) and the speaker the sentence names. Every cue word comes from ``ontology/cues.ttl``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rdflib import URIRef
+
+from kg.clean import Document
+from kg.lexicon import BLOCKED, PLATFORM, Lexicon, default_lexicon
+from kg.prices import find_prices
+from kg.speakers import Actor, find_speaker, police_mentions
+
+CONCEPT_ROLES = ("technique", "datatype", "harm", "remedy")
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
+_CLAUSE_BREAK = set("，,；;：:。！？!?\n")
+#: How many tokens before a mention a negation cue reaches, and after it a post-negation.
+NEGATION_REACH = 6
+POST_NEGATION_REACH = 3
+#: How far (characters) outside its sentence a price looks for the item it prices.
+ITEM_REACH = 40
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of the document text in one role; ``target`` is a concept or actor key."""
+
+    role: str
+    start: int
+    end: int
+    quote: str
+    target: str
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class ClaimFinding:
+    """One claim stated by one sentence."""
+
+    modality: str  # "asserted" | "denied" | "recommended"
+    slots: dict[str, tuple[URIRef, ...]]
+    start: int
+    end: int
+    mentions: tuple[Mention, ...]
+    claimant: Actor | None
+
+
+@dataclass(frozen=True)
+class PriceFinding:
+    """A price observation with the item and platform it is about."""
+
+    mention: Mention
+    amount: Decimal
+    quantity: Decimal
+    unit_price: Decimal
+    approximate: bool
+    item: URIRef | None
+    platform: URIRef | None
+
+
+@dataclass
+class Extraction:
+    """Everything found in one document."""
+
+    doc: Document
+    mentions: list[Mention] = field(default_factory=list)
+    claims: list[ClaimFinding] = field(default_factory=list)
+    prices: list[PriceFinding] = field(default_factory=list)
+    actors: dict[str, Actor] = field(default_factory=dict)
+
+
+Token = tuple[str, int, int]
+
+
+def tokenize(text: str, lex: Lexicon) -> list[Token]:
+    """jieba tokens with character offsets."""
+    return [(w, s, e) for w, s, e in lex.tokenizer.tokenize(text)]
+
+
+def match_terms(text: str, tokens: list[Token], lex: Lexicon) -> list[tuple[int, int, str, URIRef | None]]:
+    """Longest runs of whole tokens whose text is a lexicon term: (start, end, role, concept)."""
+    found = []
+    limit = lex.max_term_len
+    i = 0
+    while i < len(tokens):
+        start = tokens[i][1]
+        best = None
+        for j in range(i, len(tokens)):
+            end = tokens[j][2]
+            if end - start > limit:
+                break
+            entry = lex.terms.get(text[start:end])
+            if entry is not None:
+                best = (j, end, entry)
+        if best is None:
+            i += 1
+            continue
+        j, end, entry = best
+        found.append((start, end, entry.role, entry.concept))
+        i = j + 1
+    return found
+
+
+def _clause_tokens(tokens: list[Token], index: int) -> tuple[list[str], list[str]]:
+    """Tokens of the clause around ``tokens[index]``: those before it and those after it."""
+    before: list[str] = []
+    for w, _, _ in reversed(tokens[:index]):
+        if w in _CLAUSE_BREAK:
+            break
+        before.append(w)
+    after: list[str] = []
+    for w, _, _ in tokens[index + 1 :]:
+        if w in _CLAUSE_BREAK:
+            break
+        after.append(w)
+    return before, after
+
+
+def is_negated(tokens: list[Token], first: int, last: int, lex: Lexicon) -> bool:
+    """True when a negation cue precedes tokens[first..last] in its clause, or a post-negation follows."""
+    before, _ = _clause_tokens(tokens, first)
+    _, after = _clause_tokens(tokens, last)
+    negation, post = lex.cue("negation"), lex.cue("post-negation")
+    return any(w in negation for w in before[:NEGATION_REACH]) or any(
+        w in post for w in after[:POST_NEGATION_REACH]
+    )
+
+
+def _token_index(tokens: list[Token]) -> dict[int, int]:
+    return {s: i for i, (_, s, _) in enumerate(tokens)}
+
+
+def concept_mentions(text: str, tokens: list[Token], lex: Lexicon) -> list[Mention]:
+    """Technique, data-type, harm, remedy and platform mentions, negation marked."""
+    at_start = _token_index(tokens)
+    ends = {e: i for i, (_, _, e) in enumerate(tokens)}
+    mentions = []
+    for start, end, role, concept in match_terms(text, tokens, lex):
+        if role == BLOCKED or concept is None:
+            continue
+        negated = role in CONCEPT_ROLES and is_negated(tokens, at_start[start], ends[end], lex)
+        mentions.append(
+            Mention("actor" if role == PLATFORM else role, start, end, text[start:end], str(concept), negated)
+        )
+    return mentions
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) of ``text``."""
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
+
+
+def _modality(sentence: str, slots: dict[str, list[Mention]], negated_only: bool, lex: Lexicon) -> str:
+    if negated_only:
+        return "denied"
+    if slots["remedy"] and any(cue in sentence for cue in lex.cue("recommendation")):
+        return "recommended"
+    return "asserted"
+
+
+def _claim(span: tuple[int, int], inside: list[Mention], text: str, lex: Lexicon,
+           claimant: Actor | None) -> ClaimFinding | None:
+    concept = [m for m in inside if m.role in CONCEPT_ROLES]
+    live = [m for m in concept if not m.negated]
+    negated_only = not any(m.role != "datatype" for m in live)
+    chosen = [m for m in concept if m.negated] if negated_only else live
+    if not any(m.role != "datatype" for m in chosen):
+        return None
+    slots: dict[str, list[Mention]] = {role: [] for role in CONCEPT_ROLES}
+    for m in chosen:
+        slots[m.role].append(m)
+    if negated_only:
+        slots["datatype"] += [m for m in live if m.role == "datatype"]
+    values = {r: tuple(sorted({URIRef(m.target) for m in ms})) for r, ms in slots.items() if ms}
+    used = tuple(sorted({m for ms in slots.values() for m in ms}, key=lambda m: m.start))
+    modality = _modality(text[span[0] : span[1]], slots, negated_only, lex)
+    return ClaimFinding(modality, values, span[0], span[1], used, claimant)
+
+
+def _nearest(mentions: list[Mention], start: int, end: int, roles: tuple[str, ...],
+             lo: int, hi: int) -> Mention | None:
+    """The mention in ``roles`` inside [lo, hi) closest to start..end (inside first, then before)."""
+    best, best_key = None, None
+    for m in mentions:
+        if m.role not in roles or m.start < lo or m.end > hi:
+            continue
+        gap = 0 if (m.start >= start and m.end <= end) else (start - m.end if m.end <= start else m.start - end)
+        if gap < 0:
+            continue
+        key = (gap, 0 if m.end <= end else 1)
+        if best_key is None or key < best_key:
+            best, best_key = m, key
+    return best
+
+
+def _clause_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause (between commas, enumeration marks or sentence ends) holding start..end."""
+    breaks = _CLAUSE_BREAK | set("、")
+    lo = start
+    while lo > 0 and text[lo - 1] not in breaks:
+        lo -= 1
+    hi = end
+    while hi < len(text) and text[hi] not in breaks:
+        hi += 1
+    return lo, hi
+
+
+def extract(doc: Document, lex: Lexicon | None = None) -> Extraction:
+    """Extract mentions, claims and prices from one cleaned document.
+
+    >>> from kg.clean import Document
+    >>> d = Document("d", "专家建议，应选择多重验证方式。", "t", "d.txt", "0")
+    >>> [c.modality for c in extract(d).claims]
+    ['recommended']
+    """
+    lex = lex or default_lexicon()
+    text = doc.text
+    tokens = tokenize(text, lex)
+    result = Extraction(doc)
+    mentions = concept_mentions(text, tokens, lex)
+    result.mentions.extend(mentions)
+    result.mentions.extend(police_mentions(doc.doc_id, text, tokens, lex, result.actors))
+
+    spans = sentences(text)
+    speakers = [find_speaker(doc.doc_id, text, s, tokens, lex, result.actors) for s in spans]
+    for speaker in speakers:
+        if speaker is not None and speaker[1] is not None:
+            result.mentions.append(speaker[1])
+    for k, span in enumerate(spans):
+        claimant = speakers[k][0] if speakers[k] else None
+        follower = speakers[k + 1] if k + 1 < len(spans) else None
+        if claimant is None and follower and text[spans[k + 1][0]] in "”」\"":
+            claimant = follower[0]  # “…。”某某说。 — the speaker follows the quote
+        inside = [m for m in mentions if m.start >= span[0] and m.end <= span[1]]
+        claim = _claim(span, inside, text, lex, claimant)
+        if claim:
+            result.claims.append(claim)
+
+    for price in find_prices(text, lex):
+        span = next((s for s in spans if s[0] <= price.start < s[1]), (price.start, price.end))
+        clause = _clause_span(text, price.start, price.end)
+        around = (max(0, span[0] - ITEM_REACH), min(len(text), span[1] + ITEM_REACH))
+        item = (
+            _nearest(mentions, price.start, price.end, ("datatype", "technique"), *clause)
+            or _nearest(mentions, price.start, price.end, ("datatype",), *span)
+            or _nearest(mentions, price.start, price.end, ("technique",), *span)
+            or _nearest(mentions, price.start, price.end, ("datatype",), *around)
+        )
+        platform = _nearest(
+            [m for m in mentions if m.role == "actor"], price.start, price.end, ("actor",), *span
+        )
+        mention = Mention("price", price.start, price.end, price.quote,
+                          f"{price.amount}/{price.quantity}")
+        result.mentions.append(mention)
+        result.prices.append(PriceFinding(
+            mention, price.amount, price.quantity, price.unit_price, price.approximate,
+            URIRef(item.target) if item else None, URIRef(platform.target) if platform else None,
+        ))
+    result.mentions.sort(key=lambda m: (m.start, m.end, m.role, m.target))
+    return result

@@ -1,0 +1,130 @@
+"""The extraction lexicon, built from the vocabulary graph — never from Python literals.
+
+Concept labels (``skos:prefLabel``/``skos:altLabel`` in Chinese) of the four schemes and the
+platform list become surface forms; ``prk:cueTerm`` values of ``ontology/cues.ttl`` become cue
+sets. All of them are added to a private jieba tokenizer as user words, so segmentation keeps
+them whole. Loading is paid once per process.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+
+import jieba
+import jieba.posseg
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+
+from kg.namespaces import CUE, PRK, SCHEMES
+from kg.resources import vocabulary_graph
+
+jieba.setLogLevel(logging.WARNING)
+
+#: Role given to platform surface forms; they become actor mentions.
+PLATFORM = "platform"
+#: Role of surface forms that only hide a shorter label (cue:blocked).
+BLOCKED = "blocked"
+
+
+class VocabularyError(Exception):
+    """The vocabulary cannot serve as a lexicon (e.g. one surface form in two schemes)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a surface form stands for."""
+
+    role: str
+    concept: URIRef | None
+
+
+@dataclass(eq=False)
+class Lexicon:
+    """Surface forms, cue sets and the tokenizer that knows them (hashed by identity)."""
+
+    terms: dict[str, Entry]
+    cues: dict[str, frozenset[str]]
+    multipliers: dict[str, Decimal]
+    tokenizer: jieba.Tokenizer
+    labels: dict[URIRef, str] = field(default_factory=dict)
+    _pos: jieba.posseg.POSTokenizer | None = None
+
+    @property
+    def max_term_len(self) -> int:
+        return max(len(t) for t in self.terms)
+
+    def cue(self, name: str) -> frozenset[str]:
+        """Cue terms of ``cue:<name>``; empty when the vocabulary has none."""
+        return self.cues.get(name, frozenset())
+
+    def pos(self) -> jieba.posseg.POSTokenizer:
+        """Part-of-speech tokenizer sharing this lexicon's dictionary (for person and place names)."""
+        if self._pos is None:
+            self._pos = jieba.posseg.POSTokenizer(self.tokenizer)
+        return self._pos
+
+
+def _zh(value: object) -> bool:
+    return isinstance(value, Literal) and (value.language or "").lower().startswith("zh")
+
+
+def build_lexicon(graph: Graph) -> Lexicon:
+    """Build a lexicon from a vocabulary graph.
+
+    >>> lex = default_lexicon()
+    >>> lex.terms["照片活化"].role
+    'technique'
+    """
+    roles = {scheme: role for role, scheme in SCHEMES.items()}
+    roles[PRK.PlatformScheme] = PLATFORM
+    terms: dict[str, Entry] = {}
+    labels: dict[URIRef, str] = {}
+    for concept, scheme in sorted(graph.subject_objects(SKOS.inScheme)):
+        role = roles.get(scheme)  # type: ignore[call-overload]
+        if role is None or not isinstance(concept, URIRef):
+            continue
+        for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
+            for label in graph.objects(concept, prop):
+                if not _zh(label):
+                    continue
+                surface = str(label)
+                old = terms.get(surface)
+                if old and old.concept != concept:
+                    raise VocabularyError(
+                        f"label {surface!r} names both {old.concept} and {concept}"
+                    )
+                terms[surface] = Entry(role, concept)
+                if prop == SKOS.prefLabel:
+                    labels[concept] = surface
+    cues: dict[str, set[str]] = {}
+    multipliers: dict[str, Decimal] = {}
+    for cue, term in graph.subject_objects(PRK.cueTerm):
+        name = str(cue).removeprefix(str(CUE))
+        cues.setdefault(name, set()).add(str(term))
+        value = graph.value(cue, PRK.multiplier)
+        if value is not None:
+            multipliers[str(term)] = Decimal(str(value))
+    for surface in cues.get("blocked", ()):
+        terms.setdefault(surface, Entry(BLOCKED, None))
+
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word in sorted(set(terms) | {t for ts in cues.values() for t in ts}):
+        if len(word) > 1:
+            tokenizer.add_word(word)
+    return Lexicon(
+        terms=terms,
+        cues={k: frozenset(v) for k, v in cues.items()},
+        multipliers=multipliers,
+        tokenizer=tokenizer,
+        labels=labels,
+    )
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    """The lexicon of the shipped vocabulary, built once per process."""
+    return build_lexicon(vocabulary_graph())

@@ -1,0 +1,53 @@
+"""The project's namespaces, defined once. ontology/prk.ttl declares the same IRIs (a test checks)."""
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+BASE = "https://w3id.org/prkg/"
+PRK = Namespace(BASE + "ns#")
+ID = Namespace(BASE + "id/")
+KT = Namespace(BASE + "technique/")
+KD = Namespace(BASE + "datatype/")
+KH = Namespace(BASE + "harm/")
+KR = Namespace(BASE + "remedy/")
+KP = Namespace(BASE + "platform/")
+CUE = Namespace(BASE + "cue/")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+SCHEMA = Namespace("https://schema.org/")
+
+PREFIXES: dict[str, Namespace] = {
+    "prk": PRK, "id": ID, "kt": KT, "kd": KD, "kh": KH, "kr": KR, "kp": KP, "cue": CUE,
+    "nif": NIF, "schema": SCHEMA, "skos": Namespace(str(SKOS)), "prov": Namespace(str(PROV)),
+    "dcterms": Namespace(str(DCTERMS)), "rdfs": Namespace(str(RDFS)), "xsd": Namespace(str(XSD)),
+    "owl": Namespace(str(OWL)), "rdf": Namespace(str(RDF)),
+}
+
+#: Mention roles as used in gold files and on the command line, and their ontology individuals.
+ROLE_IRIS = {
+    "technique": PRK.TechniqueRole,
+    "datatype": PRK.DataTypeRole,
+    "harm": PRK.HarmRole,
+    "remedy": PRK.RemedyRole,
+    "price": PRK.PriceRole,
+    "actor": PRK.ActorRole,
+}
+#: The four concept schemes whose labels are the extraction lexicon, by role.
+SCHEMES = {
+    "technique": PRK.TechniqueScheme,
+    "datatype": PRK.DataTypeScheme,
+    "harm": PRK.HarmScheme,
+    "remedy": PRK.RemedyScheme,
+}
+#: Claim slot property for each concept role.
+SLOTS = {
+    "technique": PRK.technique,
+    "datatype": PRK.dataType,
+    "harm": PRK.harm,
+    "remedy": PRK.remedy,
+}
+
+
+def bind_all(graph: "object") -> None:
+    """Bind the project prefixes on an rdflib graph, so serialisations are readable."""
+    for prefix, ns in PREFIXES.items():
+        graph.namespace_manager.bind(prefix, ns, override=True, replace=True)  # type: ignore[attr-defined]

@@ -1,0 +1,159 @@
+"""Actors: who makes a statement (吴沈括认为, 据警方介绍, 专家建议) and which police units act.
+
+A speaker is looked for in the words before a speech verb, back to the clause boundary: a job
+title followed by a name gives a named expert with affiliation; an expert, seller or police
+noun gives a generic actor of the document; a bare name already seen in the document (or
+tagged as a person by jieba) gives that person. Titles, nouns and verbs come from the cue
+vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kg.lexicon import Lexicon
+
+if TYPE_CHECKING:
+    from kg.extract import Mention, Token
+
+_BOUNDARY = "，,：:；;”“「」。！？!?\n"
+_LEAD = re.compile(r"^(另据|还有|也有|其中|对此|据|有)")
+_NAME = re.compile(r"[\u4e00-\u9fff]{2,3}")
+#: Characters that end a name: the verb phrase goes on (何延哲向记者, 丁晓东在谈到…).
+_AFTER_NAME = "在向对则曾也还用给跟与说称（(等"
+_GENERIC_PREFIX = re.compile(r"^(一位|该|有|上述|其中一位)")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Someone who makes statements; ``key`` is stable across documents for named people."""
+
+    key: str
+    kind: str  # Expert | PoliceUnit | Seller
+    name: str
+    affiliation: str | None = None
+    title: str | None = None
+
+
+def _register(actors: dict[str, Actor], actor: Actor) -> Actor:
+    old = actors.get(actor.key)
+    if old is None or (actor.affiliation and not old.affiliation):
+        actors[actor.key] = actor
+        return actor
+    return old
+
+
+def _police_name(text: str, start: int, noun: str, lex: Lexicon) -> tuple[int, str]:
+    """Extend a police noun backwards over the place names written before it (深圳龙岗警方)."""
+    window = text[max(0, start - 8) : start]
+    places: list[str] = []
+    for word, flag in reversed(list(lex.pos().cut(window))):
+        if not flag.startswith("ns"):
+            break
+        places.insert(0, word)
+    place = "".join(places)
+    return start - len(place), place + noun
+
+
+def _police_actor(doc_id: str, name: str, noun: str) -> Actor:
+    key = f"police:{name}" if name != noun else f"police:{doc_id}:{noun}"
+    return Actor(key, "PoliceUnit", name)
+
+
+def police_mentions(doc_id: str, text: str, tokens: list[Token], lex: Lexicon,
+                    actors: dict[str, Actor]) -> list[Mention]:
+    """Every police unit the document names, as actor mentions."""
+    from kg.extract import Mention
+
+    found = []
+    for word, start, end in tokens:
+        if word in lex.cue("police"):
+            begin, name = _police_name(text, start, word, lex)
+            actor = _register(actors, _police_actor(doc_id, name, word))
+            found.append(Mention("actor", begin, end, text[begin:end], actor.key))
+    return found
+
+
+def _titled(phrase: str, lex: Lexicon) -> tuple[int, int, str, str] | None:
+    """(title start, name end, title, name) of the first title followed by a name."""
+    titles = sorted(lex.cue("title"), key=len, reverse=True)
+    for pos in range(len(phrase)):
+        title = next((t for t in titles if phrase.startswith(t, pos)), None)
+        if title is None:
+            continue
+        rest = phrase[pos + len(title) :]
+        cut = next((i for i, ch in enumerate(rest) if ch in _AFTER_NAME), len(rest))
+        m = _NAME.match(rest[:cut])
+        if not m:
+            continue
+        name = m.group()
+        after = rest[len(name) :]
+        suffix = next((t for t in titles if after.startswith(t)), None)
+        end = pos + len(title) + len(name) + (len(suffix) if suffix else 0)
+        return pos, end, title + (f"、{suffix}" if suffix else ""), name
+    return None
+
+
+def _generic(doc_id: str, phrase: str, lex: Lexicon) -> tuple[int, int, Actor] | None:
+    best = None
+    for cue, kind in (("expert", "Expert"), ("seller", "Seller")):
+        for noun in lex.cue(cue):
+            pos = phrase.find(noun)
+            if pos >= 0 and (best is None or len(noun) > best[1] - best[0]):
+                best = (pos, pos + len(noun), kind, noun)
+    if best is None:
+        return None
+    pos, end, kind, noun = best
+    name = _GENERIC_PREFIX.sub("", noun).replace("人士", "") or noun
+    return pos, end, Actor(f"{kind.lower()}:{doc_id}:{name}", kind, name)
+
+
+def find_speaker(doc_id: str, text: str, span: tuple[int, int], tokens: list[Token],
+                 lex: Lexicon, actors: dict[str, Actor]) -> tuple[Actor, Mention | None] | None:
+    """The actor a sentence names as speaker, and the mention naming them (None for police,
+    whose mentions :func:`police_mentions` makes)."""
+    from kg.extract import Mention
+
+    speech = lex.cue("speech")
+    for word, start, _ in tokens:
+        if start < span[0] or start >= span[1] or word not in speech:
+            continue
+        begin = start
+        while begin > span[0] and text[begin - 1] not in _BOUNDARY:
+            begin -= 1
+        raw = text[begin:start]
+        lead = _LEAD.match(raw)
+        offset = begin + (lead.end() if lead else 0)
+        phrase = raw[lead.end() :] if lead else raw
+        if not phrase:
+            continue
+        titled = _titled(phrase, lex)
+        if titled:
+            t_start, n_end, title, name = titled
+            affiliation = phrase[:t_start]
+            a_start = affiliation.rfind("、") + 1
+            affiliation = affiliation[a_start:]
+            actor = _register(actors, Actor(f"person:{name}", "Expert", name, affiliation or None, title))
+            b, e = offset + a_start, offset + n_end
+            return actor, Mention("actor", b, e, text[b:e], actor.key)
+        police = next((n for n in sorted(lex.cue("police"), key=len, reverse=True) if n in phrase), None)
+        if police:
+            pos = offset + phrase.index(police)
+            _, name = _police_name(text, pos, police, lex)
+            return _register(actors, _police_actor(doc_id, name, police)), None
+        generic = _generic(doc_id, phrase, lex)
+        if generic:
+            g_start, g_end, actor = generic
+            actor = _register(actors, actor)
+            b, e = offset + g_start, offset + g_end
+            return actor, Mention("actor", b, e, text[b:e], actor.key)
+        cut = next((i for i, ch in enumerate(phrase) if ch in _AFTER_NAME), len(phrase))
+        name = phrase[:cut]
+        if _NAME.fullmatch(name) and (
+            f"person:{name}" in actors or any(f == "nr" for _, f in lex.pos().cut(name))
+        ):
+            actor = _register(actors, Actor(f"person:{name}", "Expert", name))
+            return actor, Mention("actor", offset, offset + len(name), name, actor.key)
+    return None
