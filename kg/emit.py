@@ -1,0 +1,242 @@
+"""Stage 4 — emit: extractions to one RDF graph, written deterministically and atomically.
+
+The graph holds the vocabulary (so it is self-describing when loaded into any SPARQL store) and
+the data: documents, mentions, evidence, claims, actors, outlets, price observations and the
+PROV-O record of the run. Wall-clock time is kept out of the graph (it would break byte-identical
+output); :func:`write_run_log` records it beside the graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from kg import __version__
+from kg.extract import Extraction, Mention
+from kg.mint import (
+    EXTRACTOR,
+    actor_iri,
+    claim_iri,
+    doc_iri,
+    evidence_iri,
+    mention_iri,
+    outlet_iri,
+    price_iri,
+    run_iri,
+)
+from kg.namespaces import NIF, PRK, ROLE_IRIS, SCHEMA, SLOTS, bind_all
+from kg.resources import vocabulary_graph
+from kg.speakers import Actor
+
+FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+MODALITIES = {"asserted": PRK.Asserted, "denied": PRK.Denied, "recommended": PRK.Recommended}
+_ZH = "zh"
+
+
+def _int(value: int) -> Literal:
+    return Literal(value, datatype=XSD.nonNegativeInteger)
+
+
+def _dec(value: object) -> Literal:
+    return Literal(str(value), datatype=XSD.decimal)
+
+
+def _target(mention: Mention) -> URIRef:
+    if mention.role == "actor" and ":" in mention.target and not mention.target.startswith("http"):
+        return actor_iri(mention.target)
+    return URIRef(mention.target)
+
+
+class _Builder:
+    def __init__(self, graph: Graph, run: URIRef, vocab: Graph) -> None:
+        self.g = graph
+        self.run = run
+        self.vocab = vocab
+
+    def add(self, s: URIRef, p: URIRef, o: object) -> None:
+        if o is not None:
+            self.g.add((s, p, o if isinstance(o, (URIRef, Literal)) else Literal(o)))  # type: ignore[arg-type]
+
+    def anchor(self, node: URIRef, doc: URIRef, start: int, end: int, quote: str) -> None:
+        self.add(node, NIF.referenceContext, doc)
+        self.add(node, NIF.beginIndex, _int(start))
+        self.add(node, NIF.endIndex, _int(end))
+        self.add(node, NIF.anchorOf, Literal(quote))
+        self.add(node, PROV.wasGeneratedBy, self.run)
+
+    def outlet(self, name: str | None) -> URIRef | None:
+        if not name:
+            return None
+        node = outlet_iri(name)
+        self.add(node, RDF.type, PRK.Outlet)
+        self.add(node, RDFS.label, Literal(name, lang=_ZH))
+        return node
+
+    def actor(self, actor: Actor) -> URIRef:
+        node = actor_iri(actor.key)
+        self.add(node, RDF.type, PRK[actor.kind])
+        self.add(node, RDFS.label, Literal(actor.name, lang=_ZH))
+        self.add(node, SCHEMA.name, Literal(actor.name, lang=_ZH))
+        if actor.affiliation:
+            self.add(node, PRK.affiliation, Literal(actor.affiliation, lang=_ZH))
+        if actor.title:
+            self.add(node, SCHEMA.jobTitle, Literal(actor.title, lang=_ZH))
+        return node
+
+    def english(self, concept: URIRef) -> str:
+        for label in self.vocab.objects(concept, SKOS.prefLabel):
+            if isinstance(label, Literal) and label.language == "en":
+                return str(label)
+        return str(concept).rsplit("/", 1)[-1]
+
+    def document(self, x: Extraction) -> URIRef:
+        d = x.doc
+        node = doc_iri(d.doc_id)
+        for cls in (PRK.Document,):
+            self.add(node, RDF.type, cls)
+        self.add(node, DCTERMS.identifier, Literal(d.doc_id))
+        self.add(node, DCTERMS.title, Literal(d.title, lang=_ZH))
+        self.add(node, NIF.isString, Literal(d.text))
+        self.add(node, NIF.beginIndex, _int(0))
+        self.add(node, NIF.endIndex, _int(len(d.text)))
+        self.add(node, PRK.sourceFile, Literal(d.source_file))
+        self.add(node, PRK.sha256, Literal(d.sha256))
+        self.add(node, PRK.outlet, self.outlet(d.outlet))
+        self.add(node, PRK.originalSource, self.outlet(d.original_source))
+        if d.date:
+            self.add(node, DCTERMS.issued, Literal(d.date.isoformat(), datatype=XSD.date))
+        if d.url:
+            self.add(node, SCHEMA.url, Literal(d.url, datatype=XSD.anyURI))
+        self.add(self.run, PROV.used, node)
+        return node
+
+    def extraction(self, x: Extraction) -> None:
+        doc_id = x.doc.doc_id
+        doc = self.document(x)
+        for actor in x.actors.values():
+            self.actor(actor)
+        for m in x.mentions:
+            node = mention_iri(doc_id, m.start, m.end, m.role, m.target)
+            self.add(node, RDF.type, PRK.Mention)
+            self.anchor(node, doc, m.start, m.end, m.quote)
+            self.add(node, PRK.role, ROLE_IRIS[m.role])
+            if m.role != "price":
+                self.add(node, PRK.denotes, _target(m))
+            self.add(node, PRK.negated, Literal(m.negated))
+        for c in x.claims:
+            claim = claim_iri(c.modality, {r: map(str, v) for r, v in c.slots.items()})
+            self.add(claim, RDF.type, PRK.Claim)
+            self.add(claim, PRK.modality, MODALITIES[c.modality])
+            self.add(claim, PROV.wasGeneratedBy, self.run)
+            parts = []
+            for role, concepts in sorted(c.slots.items()):
+                for concept in concepts:
+                    self.add(claim, SLOTS[role], concept)
+                parts.append(f"{role}: " + ", ".join(sorted(self.english(k) for k in concepts)))
+            self.add(claim, RDFS.label, Literal(f"{c.modality} — " + "; ".join(parts), lang="en"))
+            ev = evidence_iri(doc_id, c.start, c.end)
+            self.add(claim, PRK.evidence, ev)
+            self.add(ev, RDF.type, PRK.Evidence)
+            self.anchor(ev, doc, c.start, c.end, x.doc.text[c.start : c.end])
+            self.add(ev, PROV.wasDerivedFrom, doc)
+            for m in c.mentions:
+                self.add(ev, PRK.mention, mention_iri(doc_id, m.start, m.end, m.role, m.target))
+            if c.claimant:
+                self.add(ev, PRK.claimant, actor_iri(c.claimant.key))
+        for p in x.prices:
+            m = p.mention
+            node = price_iri(doc_id, m.start, m.end)
+            self.add(node, RDF.type, PRK.PriceObservation)
+            self.add(node, PRK.amount, _dec(p.amount))
+            self.add(node, PRK.currency, Literal("CNY"))
+            self.add(node, PRK.quantity, _dec(p.quantity))
+            self.add(node, PRK.unitPrice, _dec(p.unit_price))
+            self.add(node, PRK.approximate, Literal(p.approximate))
+            self.add(node, PRK.item, p.item)
+            self.add(node, PRK.platform, p.platform)
+            self.add(node, PROV.wasDerivedFrom, doc)
+            self.add(node, PROV.wasGeneratedBy, self.run)
+            if x.doc.date:
+                self.add(node, DCTERMS.date, Literal(x.doc.date.isoformat(), datatype=XSD.date))
+            self.add(mention_iri(doc_id, m.start, m.end, m.role, m.target), PRK.denotes, node)
+
+
+def input_digest(extractions: Iterable[Extraction]) -> str:
+    """Digest of the inputs (raw file hashes) a run read."""
+    h = hashlib.sha256()
+    for x in extractions:
+        h.update(f"{x.doc.doc_id}:{x.doc.sha256}\n".encode())
+    return h.hexdigest()
+
+
+def build_graph(extractions: list[Extraction], vocabulary: Graph | None = None) -> Graph:
+    """The knowledge graph of ``extractions``, with the vocabulary included."""
+    vocab = vocabulary if vocabulary is not None else vocabulary_graph()
+    graph = Graph()
+    bind_all(graph)
+    for triple in vocab:
+        graph.add(triple)
+    digest = input_digest(extractions)
+    run = run_iri(__version__, digest)
+    graph.add((run, RDF.type, PRK.ExtractionRun))
+    graph.add((run, PRK.inputDigest, Literal(digest)))
+    graph.add((run, PROV.wasAssociatedWith, EXTRACTOR))
+    graph.add((EXTRACTOR, RDF.type, PRK.Extractor))
+    graph.add((EXTRACTOR, RDFS.label, Literal("kg extractor", lang="en")))
+    graph.add((EXTRACTOR, OWL.versionInfo, Literal(__version__)))
+    builder = _Builder(graph, run, vocab)
+    for x in extractions:
+        builder.extraction(x)
+    return graph
+
+
+def serialize(graph: Graph, fmt: str = "ttl") -> bytes:
+    """Deterministic bytes of ``graph`` in ``fmt`` (ttl, nt or jsonld)."""
+    if fmt == "nt":
+        lines = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
+        return b"".join(sorted(line for line in lines if line.strip()))
+    if fmt == "jsonld":
+        data = json.loads(graph.serialize(format="json-ld", encoding="utf-8"))
+        items = data if isinstance(data, list) else data.get("@graph", [data])
+        items = sorted(items, key=lambda n: str(n.get("@id", "")))
+        for node in items:
+            for key, values in node.items():
+                if isinstance(values, list):
+                    values.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+        return json.dumps(items, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    return graph.serialize(format=FORMATS[fmt], encoding="utf-8")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so a reader sees the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_run_log(path: Path, graph_path: Path, summary: dict[str, object]) -> None:
+    """JSON record of a build: when it ran, with which version, and what it produced."""
+    record = {
+        "tool": "kg",
+        "version": __version__,
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "graph": str(graph_path),
+        **summary,
+    }
+    write_atomic(path, json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")

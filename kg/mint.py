@@ -1,0 +1,61 @@
+"""Content-derived IRIs: the same document, offsets and concepts always give the same node.
+
+Curator edits name nodes by these IRIs, so they must not depend on run order, time or machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from urllib.parse import quote
+
+from rdflib import URIRef
+
+from kg.namespaces import ID
+
+
+def digest(*parts: object) -> str:
+    """Short stable hash of the parts.
+
+    >>> digest("a", 1) == digest("a", 1) != digest("a", 2)
+    True
+    """
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
+
+
+def doc_iri(doc_id: str) -> URIRef:
+    """IRI of a document, from its id (the file name without extension)."""
+    return ID[f"doc/{quote(doc_id, safe='')}"]
+
+
+def mention_iri(doc_id: str, start: int, end: int, role: str, target: str) -> URIRef:
+    return ID[f"mention/{digest(doc_id, start, end, role, target)}"]
+
+
+def evidence_iri(doc_id: str, start: int, end: int) -> URIRef:
+    return ID[f"evidence/{digest(doc_id, start, end)}"]
+
+
+def claim_iri(modality: str, slots: Mapping[str, Iterable[str]]) -> URIRef:
+    """A claim is its concepts and modality: the same statement in two documents is one claim."""
+    key = [modality] + [f"{role}={','.join(sorted(map(str, slots[role])))}" for role in sorted(slots)]
+    return ID[f"claim/{digest(*key)}"]
+
+
+def price_iri(doc_id: str, start: int, end: int) -> URIRef:
+    return ID[f"price/{digest(doc_id, start, end)}"]
+
+
+def actor_iri(key: str) -> URIRef:
+    return ID[f"actor/{digest(key)}"]
+
+
+def outlet_iri(name: str) -> URIRef:
+    return ID[f"outlet/{digest(name)}"]
+
+
+def run_iri(version: str, input_digest: str) -> URIRef:
+    return ID[f"run/{digest(version, input_digest)}"]
+
+
+EXTRACTOR = ID["agent/kg-extractor"]

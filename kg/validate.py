@@ -1,0 +1,128 @@
+"""Stage 5 — validate: SHACL validation with pySHACL and a report a curator can read.
+
+Shapes come from ``ontology/shapes.ttl``; reviewed waivers in ``ontology/waivers.ttl`` are
+merged in (a waiver sets ``sh:deactivated`` on a named shape). Violations make a graph
+non-conforming; warnings and infos are reported but do not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS, SH
+
+from kg.namespaces import NIF, bind_all
+from kg.resources import shapes_graph, waivers_path
+
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result, in words."""
+
+    severity: str
+    focus: str
+    shape: str
+    message: str
+    value: str | None
+    path: str | None
+
+    def line(self) -> str:
+        """One line for the terminal: severity, node, rule, what is wrong."""
+        extra = f" (value: {self.value})" if self.value else ""
+        via = f" [{self.path}]" if self.path else ""
+        return f"{self.severity}: {self.focus}{via} — rule {self.shape}: {self.message}{extra}"
+
+
+@dataclass(frozen=True)
+class Report:
+    conforms: bool
+    findings: list[Finding]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def summary(self) -> str:
+        state = "conforms" if self.conforms else "does NOT conform"
+        return (
+            f"SHACL: {state} — {self.count('Violation')} violations, "
+            f"{self.count('Warning')} warnings, {self.count('Info')} infos"
+        )
+
+
+def load_shapes(extra_waivers: Path | None = None) -> Graph:
+    """The shapes graph with the reviewed waivers applied."""
+    shapes = Graph()
+    for triple in shapes_graph():
+        shapes.add(triple)
+    for path in (waivers_path(), extra_waivers):
+        if path is not None and path.exists():
+            shapes.parse(path, format="turtle")
+    return shapes
+
+
+def _short(graph: Graph, node: object) -> str:
+    if isinstance(node, URIRef):
+        try:
+            return graph.namespace_manager.normalizeUri(node)
+        except Exception:  # noqa: BLE001 - rdflib raises several types for unprefixable IRIs
+            return f"<{node}>"
+    return str(node)
+
+
+def _describe(data: Graph, node: object) -> str:
+    """The node's name plus what a curator recognises it by (quote or label)."""
+    name = _short(data, node)
+    quote = data.value(node, NIF.anchorOf) if isinstance(node, URIRef) else None  # type: ignore[arg-type]
+    label = quote or (data.value(node, RDFS.label) if isinstance(node, URIRef) else None)  # type: ignore[arg-type]
+    if label is not None:
+        text = str(label)
+        return f"{name} “{text[:40]}{'…' if len(text) > 40 else ''}”"
+    return name
+
+
+def _message(results: Graph, result: object, lang: str) -> str:
+    messages = list(results.objects(result, SH.resultMessage))  # type: ignore[arg-type]
+    for wanted in (lang, "en", None):
+        for m in messages:
+            if isinstance(m, Literal) and (wanted is None or m.language == wanted):
+                return str(m)
+    return "(no message)"
+
+
+def validate_graph(data: Graph, shapes: Graph | None = None, lang: str = "en") -> Report:
+    """Validate ``data`` against the shapes; ``lang`` picks the message language (en or zh).
+
+    >>> from kg.resources import vocabulary_graph
+    >>> validate_graph(vocabulary_graph()).conforms
+    True
+    """
+    bind_all(data)
+    conforms, results, text = shacl_validate(
+        data, shacl_graph=shapes if shapes is not None else load_shapes(),
+        inference="none", allow_warnings=True, allow_infos=True,
+    )
+    if not isinstance(results, Graph):  # pySHACL could not run the shapes at all
+        raise ValueError(f"shapes cannot be used: {text.strip().splitlines()[0]}")
+    findings = []
+    for result in results.subjects(SH.focusNode, None):
+        severity = _short(results, results.value(result, SH.resultSeverity)).split(":")[-1]
+        shape = results.value(result, SH.sourceShape)
+        constraint = results.value(result, SH.sourceConstraint)
+        named = constraint if isinstance(constraint, URIRef) else shape
+        value = results.value(result, SH.value)
+        path = results.value(result, SH.resultPath)
+        findings.append(Finding(
+            severity=severity,
+            focus=_describe(data, results.value(result, SH.focusNode)),
+            shape=_short(data, named) if isinstance(named, URIRef) else "(anonymous shape)",
+            message=_message(results, result, lang),
+            value=None if value is None else _short(data, value)[:80],
+            path=None if path is None else _short(data, path),
+        ))
+    findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.shape, f.focus, f.value or ""))
+    return Report(bool(conforms), findings)
