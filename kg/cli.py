@@ -1,0 +1,167 @@
+"""The ``kg`` command: wiring only. Each command parses options and calls one library function.
+
+Exit codes: 0 ok / conforms, 1 SHACL violations or scores below a threshold, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kg import __version__
+from kg.read import InputError
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_VIOLATIONS, EXIT_BAD_INPUT = 1, 2
+
+
+def _bad_input(func: F) -> F:
+    """Turn bad input into a one-line error on stderr and exit status 2."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as err:
+            click.echo(f"kg: error: {err}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+
+    return wrapper  # type: ignore[return-value]
+
+
+graph_option = click.option(
+    "--graph", "graph_path", type=click.Path(path_type=Path), default=Path("build/graph.ttl"),
+    show_default=True, help="Graph file to read (.ttl, .nt, .jsonld).",
+)
+lang_option = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+                           help="Language of validation messages.")
+
+
+@click.group()
+@click.version_option(__version__, prog_name="kg")
+def main() -> None:
+    """Privacy-risk claim knowledge graph: Chinese news on face/identity data trade → RDF."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("build/graph.ttl"), show_default=True,
+              help="Where to write the graph.")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld"]), default="ttl", show_default=True)
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
+@lang_option
+@_bad_input
+def build(inputs: tuple[Path, ...], out: Path, fmt: str, no_validate: bool, lang: str) -> None:
+    """Build the graph from article files or folders (default: seeds/)."""
+    from kg.pipeline import build as run_build
+    from kg.read import expand_inputs
+
+    paths = list(inputs) or [Path("seeds")]
+    files = expand_inputs(paths)
+    if fmt != "ttl" and out == Path("build/graph.ttl"):
+        out = out.with_suffix("." + fmt)
+    with click.progressbar(length=len(files), label="extracting", file=sys.stderr) as bar:
+        result = run_build(files, out, fmt, validate=not no_validate, progress=lambda _: bar.update(1))
+    c = result.counts
+    click.echo(f"documents read: {c['documents']}")
+    click.echo("mentions: " + ", ".join(f"{k} {v}" for k, v in c["mentions"].items()))  # type: ignore[union-attr]
+    click.echo(f"claims: {c['claims']} (statements: "
+               + ", ".join(f"{k} {v}" for k, v in c["claim_statements"].items()) + ")")  # type: ignore[union-attr]
+    click.echo(f"price observations: {c['price_observations']}")
+    click.echo(f"triples: {c['triples']}")
+    if result.report is None:
+        click.echo("validation: skipped")
+    else:
+        click.echo(result.report.summary())
+        for finding in result.report.findings:
+            click.echo("  " + finding.line())
+    if result.ok:
+        click.echo(f"graph written to {result.written}")
+    else:
+        click.echo(f"graph NOT written to {out}; the rejected graph is in {result.written}", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.argument("query", required=False)
+@graph_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True, help="table, or the W3C SPARQL CSV/TSV/JSON result formats.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query parameter (IRI, prefixed name like kt:deepfake, or literal).")
+@click.option("--list", "list_", is_flag=True, help="List the shipped queries and what they answer.")
+@_bad_input
+def query(query: str | None, graph_path: Path, fmt: str, params: tuple[str, ...], list_: bool) -> None:
+    """Run a SPARQL query file (a path, or the name of a shipped query) on the graph."""
+    from kg.query import find_query, format_result, load_graph, read_query, run_query, shipped_queries
+
+    if list_:
+        for q in shipped_queries():
+            click.echo(f"{q.name:<36} {q.description or q.title}")
+        return
+    if not query:
+        raise click.UsageError("give a query file or name, or --list")
+    bound = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise InputError(f"--param {item!r}: expected NAME=VALUE")
+        bound[name] = value
+    q = read_query(find_query(query))
+    graph = load_graph(graph_path)
+    click.echo(format_result(graph, run_query(graph, q, bound), fmt), nl=False)
+
+
+@main.command()
+@click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
+@click.option("--waivers", type=click.Path(path_type=Path), help="Extra reviewed waivers file.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+@lang_option
+@_bad_input
+def validate(graph_path: Path, waivers: Path | None, as_json: bool, lang: str) -> None:
+    """Validate a graph file against the SHACL shapes; exit 1 when it does not conform."""
+    from kg.query import load_graph
+    from kg.validate import load_shapes, validate_graph
+
+    report = validate_graph(load_graph(graph_path), load_shapes(waivers), lang=lang)
+    if as_json:
+        click.echo(json.dumps({"conforms": report.conforms,
+                               "findings": [f.__dict__ for f in report.findings]}, ensure_ascii=False, indent=1))
+    else:
+        for finding in report.findings:
+            click.echo(finding.line())
+        click.echo(report.summary())
+    if not report.conforms:
+        sys.exit(EXIT_VIOLATIONS)
+
+
+@main.command(name="eval")
+@click.option("--gold", required=True, type=click.Path(path_type=Path), help="Gold annotations (JSON Lines).")
+@click.option("--docs", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
+              help="Folder (or file) of the documents the gold annotates.")
+@click.option("--show-errors", is_flag=True, help="List missed and spurious mentions.")
+@click.option("--min-f1", type=float, default=None, help="Exit 1 when any role's F1 is below this.")
+@_bad_input
+def eval_(gold: Path, docs: Path, show_errors: bool, min_f1: float | None) -> None:
+    """Score the extractor against gold annotations: precision, recall, F1 per role."""
+    from kg.evaluate import evaluate, format_scores, load_gold, predicted_spans
+    from kg.pipeline import extract_paths
+
+    extractions = extract_paths([docs])
+    texts = {x.doc.doc_id: x.doc.text for x in extractions}
+    gold_spans = load_gold(gold, texts)
+    in_gold = {g.doc for g in gold_spans}
+    result = evaluate(gold_spans, [p for p in predicted_spans(extractions) if p.doc in in_gold])
+    click.echo(format_scores(result))
+    if show_errors:
+        for label, spans in (("missed", result.missed), ("spurious", result.spurious)):
+            for s in sorted(spans, key=lambda s: (s.doc, s.start)):
+                click.echo(f"{label:<8} {s.doc} {s.role:<9} {s.start}-{s.end} {s.quote}")
+    if min_f1 is not None and any(s.f1 < min_f1 for s in result.scores.values()):
+        sys.exit(EXIT_VIOLATIONS)

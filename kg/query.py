@@ -1,0 +1,177 @@
+"""Stage 6 — query: the shipped SPARQL files, their headers, parameters and result formats.
+
+Query files carry a header (``# title:``, ``# description:``, ``# param: name — meaning``).
+Parameters are bound with ``initBindings``, never pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.query import Result
+
+from kg.namespaces import PREFIXES, bind_all
+from kg.read import InputError
+from kg.resources import query_files
+
+_HEADER = re.compile(r"^#\s*(title|description|param|parameters)\s*:\s*(.*)$")
+GRAPH_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".nq": "nquads"}
+RESULT_FORMATS = ("table", "csv", "tsv", "json")
+
+
+@dataclass(frozen=True)
+class QueryFile:
+    """A SPARQL file and what its header says."""
+
+    path: Path
+    title: str
+    description: str
+    params: tuple[str, ...]
+    text: str
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def read_query(path: Path) -> QueryFile:
+    """Read a query file and its header; malformed SPARQL raises :class:`InputError`.
+
+    >>> q = read_query(find_query("documents"))
+    >>> q.title
+    'Documents in the graph'
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: cannot read query ({err})") from None
+    header: dict[str, str] = {}
+    params = []
+    for line in text.splitlines():
+        m = _HEADER.match(line.strip())
+        if m and m.group(1) == "param":
+            params.append(m.group(2).split()[0])
+        elif m:
+            header[m.group(1)] = m.group(2).strip()
+    try:
+        prepareQuery(text)
+    except Exception as err:  # noqa: BLE001 - pyparsing and rdflib raise many types
+        reason = " ".join(str(err).split())[:160]
+        raise InputError(f"{path}: malformed SPARQL ({reason})") from None
+    return QueryFile(path, header.get("title", path.stem), header.get("description", ""), tuple(params), text)
+
+
+def shipped_queries() -> list[QueryFile]:
+    """Every query in queries/, found by glob."""
+    return [read_query(p) for p in query_files()]
+
+
+def find_query(name_or_path: str) -> Path:
+    """A query by path, or by name among the shipped ones (``documents`` or ``documents.rq``)."""
+    path = Path(name_or_path)
+    if path.exists():
+        return path
+    for candidate in query_files():
+        if candidate.name == name_or_path or candidate.stem == name_or_path:
+            return candidate
+    raise InputError(f"{name_or_path}: no such query file (kg query --list shows the shipped ones)")
+
+
+def load_graph(path: Path) -> Graph:
+    """Parse an RDF file (format from its ending); bad input raises :class:`InputError`."""
+    fmt = GRAPH_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{path}: unknown RDF format (use .ttl, .nt, .nq or .jsonld)")
+    if not path.is_file():
+        raise InputError(f"{path}: no such graph file (run `kg build` first?)")
+    graph = Graph()
+    try:
+        graph.parse(path, format=fmt)
+    except Exception as err:  # noqa: BLE001 - each rdflib parser raises its own types
+        reason = " ".join(str(err).split())[:160]
+        raise InputError(f"{path}: malformed {fmt} ({reason})") from None
+    bind_all(graph)
+    return graph
+
+
+def _term(value: str) -> URIRef | Literal:
+    if re.match(r"^[a-z][a-z0-9+.-]*://", value):
+        return URIRef(value)
+    prefix, _, local = value.partition(":")
+    if local and prefix in PREFIXES:
+        return PREFIXES[prefix][local]
+    if re.fullmatch(r"-?\d+", value):
+        return Literal(int(value))
+    return Literal(value)
+
+
+def run_query(graph: Graph, query: QueryFile, params: dict[str, str] | None = None) -> Result:
+    """Run ``query`` on ``graph`` with ``params`` bound as initial bindings.
+
+    IRIs (``https://…``) and prefixed names (``kt:deepfake``) become IRIs, whole numbers
+    integers, anything else a plain literal.
+    """
+    params = params or {}
+    unknown = set(params) - set(query.params)
+    if unknown:
+        known = ", ".join(query.params) or "none"
+        raise InputError(f"{query.path}: unknown parameter(s) {', '.join(sorted(unknown))} (known: {known})")
+    bindings = {name: _term(value) for name, value in params.items()}
+    return graph.query(query.text, initBindings=bindings)  # type: ignore[arg-type]
+
+
+def _cell(graph: Graph, value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, URIRef):
+        try:
+            return graph.namespace_manager.normalizeUri(value)
+        except Exception:  # noqa: BLE001
+            return str(value)
+    return str(value)
+
+
+def format_result(graph: Graph, result: Result, fmt: str = "table") -> str:
+    """Render a SELECT result: an aligned table, or W3C SPARQL CSV, TSV or JSON results."""
+    if fmt == "json":
+        return json.dumps(json.loads(result.serialize(format="json")), ensure_ascii=False, indent=1)
+    if fmt == "csv":
+        return result.serialize(format="csv").decode("utf-8")  # type: ignore[union-attr]
+    variables = [str(v) for v in result.vars or []]
+    rows = [[row[i] for i in range(len(variables))] for row in result]  # type: ignore[index]
+    if fmt == "tsv":
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar="\\")
+        writer.writerow([f"?{v}" for v in variables])
+        for row in rows:
+            writer.writerow([v.n3() if v is not None else "" for v in row])  # type: ignore[union-attr]
+        return out.getvalue()
+    cells = [[_cell(graph, v).replace("\n", " ") for v in row] for row in rows]
+    widths = [min(60, max([_width(v)] + [_width(r[i]) for r in cells])) for i, v in enumerate(variables)]
+    lines = ["  ".join(_pad(v, w) for v, w in zip(variables, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)) for r in cells]
+    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    out, used = "", 0
+    for ch in text:
+        w = 2 if ord(ch) > 0x2E7F else 1
+        if used + w > width:
+            return out[:-1] + "…" + " " * (width - used) if out else ""
+        out, used = out + ch, used + w
+    return out + " " * (width - used)
