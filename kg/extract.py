@@ -18,7 +18,7 @@ from rdflib import URIRef
 from kg.clean import Document
 from kg.lexicon import BLOCKED, PLATFORM, Lexicon, default_lexicon
 from kg.prices import find_prices
-from kg.speakers import Actor, find_speaker, police_mentions
+from kg.speakers import Actor, find_speaker, police_mentions, titled_mentions
 
 CONCEPT_ROLES = ("technique", "datatype", "harm", "remedy")
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
@@ -86,27 +86,31 @@ def tokenize(text: str, lex: Lexicon) -> list[Token]:
     return [(w, s, e) for w, s, e in lex.tokenizer.tokenize(text)]
 
 
+#: Labels at least this long match anywhere; shorter ones only on jieba token boundaries, so
+#: that 人脸 does not match inside an unrelated word but 生物信息 still matches in 生物信息安全.
+FREE_MATCH_LEN = 4
+
+
 def match_terms(text: str, tokens: list[Token], lex: Lexicon) -> list[tuple[int, int, str, URIRef | None]]:
-    """Longest runs of whole tokens whose text is a lexicon term: (start, end, role, concept)."""
-    found = []
+    """Leftmost-longest lexicon terms in ``text``: (start, end, role, concept)."""
+    starts = {s for _, s, _ in tokens}
+    ends = {e for _, _, e in tokens}
     limit = lex.max_term_len
+    found = []
     i = 0
-    while i < len(tokens):
-        start = tokens[i][1]
+    while i < len(text):
         best = None
-        for j in range(i, len(tokens)):
-            end = tokens[j][2]
-            if end - start > limit:
+        for end in range(min(len(text), i + limit), i, -1):
+            entry = lex.terms.get(text[i:end])
+            if entry is not None and (end - i >= FREE_MATCH_LEN or (i in starts and end in ends)):
+                best = (end, entry)
                 break
-            entry = lex.terms.get(text[start:end])
-            if entry is not None:
-                best = (j, end, entry)
         if best is None:
             i += 1
             continue
-        j, end, entry = best
-        found.append((start, end, entry.role, entry.concept))
-        i = j + 1
+        end, entry = best
+        found.append((i, end, entry.role, entry.concept))
+        i = end
     return found
 
 
@@ -135,19 +139,18 @@ def is_negated(tokens: list[Token], first: int, last: int, lex: Lexicon) -> bool
     )
 
 
-def _token_index(tokens: list[Token]) -> dict[int, int]:
-    return {s: i for i, (_, s, _) in enumerate(tokens)}
-
-
 def concept_mentions(text: str, tokens: list[Token], lex: Lexicon) -> list[Mention]:
     """Technique, data-type, harm, remedy and platform mentions, negation marked."""
-    at_start = _token_index(tokens)
-    ends = {e: i for i, (_, _, e) in enumerate(tokens)}
+    token_at = [0] * (len(text) + 1)
+    for i, (_, s, e) in enumerate(tokens):
+        for pos in range(s, e):
+            token_at[pos] = i
     mentions = []
     for start, end, role, concept in match_terms(text, tokens, lex):
         if role == BLOCKED or concept is None:
             continue
-        negated = role in CONCEPT_ROLES and is_negated(tokens, at_start[start], ends[end], lex)
+        first, last = token_at[start], token_at[end - 1]
+        negated = role in CONCEPT_ROLES and is_negated(tokens, first, last, lex)
         mentions.append(
             Mention("actor" if role == PLATFORM else role, start, end, text[start:end], str(concept), negated)
         )
@@ -228,13 +231,16 @@ def extract(doc: Document, lex: Lexicon | None = None) -> Extraction:
     result = Extraction(doc)
     mentions = concept_mentions(text, tokens, lex)
     result.mentions.extend(mentions)
-    result.mentions.extend(police_mentions(doc.doc_id, text, tokens, lex, result.actors))
+    result.mentions.extend(police_mentions(doc.doc_id, text, lex, result.actors))
 
     spans = sentences(text)
+    titled = titled_mentions(text, lex, result.actors)
     speakers = [find_speaker(doc.doc_id, text, s, tokens, lex, result.actors) for s in spans]
-    for speaker in speakers:
-        if speaker is not None and speaker[1] is not None:
-            result.mentions.append(speaker[1])
+    spoken = [s[1] for s in speakers if s is not None and s[1] is not None]
+    result.mentions.extend(spoken)
+    result.mentions.extend(
+        t for t in titled if not any(s.start < t.end and t.start < s.end for s in spoken)
+    )
     for k, span in enumerate(spans):
         claimant = speakers[k][0] if speakers[k] else None
         follower = speakers[k + 1] if k + 1 < len(spans) else None

@@ -6,7 +6,9 @@ live here:
 
 * ``五毛一张``, ``0.5元一份``, ``2毛钱一张`` — a unit price;
 * ``24,000套人脸照片只售价3,000元``, ``3万张人脸照片只卖8元`` — quantity, then amount;
-* ``2元买千张``, ``花2元（人民币）就可买到上千张`` — amount, then quantity.
+* ``2元买千张``, ``花2元（人民币）就可买到上千张`` — amount, then quantity;
+* ``一套（‘照片活化’）软件加教程35元`` — one unit, then its price;
+* ``数据集一共1000元`` — the price of one whole offer.
 """
 
 from __future__ import annotations
@@ -56,8 +58,11 @@ def _patterns(lex: Lexicon) -> tuple[re.Pattern[str], ...]:
     verb = _alt(lex.cue("purchase"))
     amount = rf"(?P<amt>{_NUM})(?P<cur>{cur})(?:[（(]?人民币[)）]?)?"
     qty = rf"(?P<qty>{approx}|{_NUM})(?P<cls>{cls})"
+    bundle = _alt(lex.cue("bundle-price"))
     return (
         re.compile(rf"{amount}\s*一(?P<cls>{cls})"),
+        re.compile(rf"一(?P<cls>{cls})(?P<mid>[^，。；！？、,;!?\s\d]{{1,16}}?){amount}"),
+        re.compile(rf"(?:{bundle}){amount}"),
         re.compile(rf"{qty}(?P<mid>{_STOP}{{0,12}}?)(?:{verb}){amount}"),
         re.compile(rf"{amount}(?P<mid>{_STOP}{{0,8}}?)(?:{verb}){qty}"),
     )

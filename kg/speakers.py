@@ -62,17 +62,38 @@ def _police_actor(doc_id: str, name: str, noun: str) -> Actor:
     return Actor(key, "PoliceUnit", name)
 
 
-def police_mentions(doc_id: str, text: str, tokens: list[Token], lex: Lexicon,
-                    actors: dict[str, Actor]) -> list[Mention]:
+def _cue_pattern(terms: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t))))
+
+
+def police_mentions(doc_id: str, text: str, lex: Lexicon, actors: dict[str, Actor]) -> list[Mention]:
     """Every police unit the document names, as actor mentions."""
     from kg.extract import Mention
 
     found = []
-    for word, start, end in tokens:
-        if word in lex.cue("police"):
-            begin, name = _police_name(text, start, word, lex)
-            actor = _register(actors, _police_actor(doc_id, name, word))
-            found.append(Mention("actor", begin, end, text[begin:end], actor.key))
+    for m in _cue_pattern(lex.cue("police")).finditer(text):
+        begin, name = _police_name(text, m.start(), m.group(), lex)
+        actor = _register(actors, _police_actor(doc_id, name, m.group()))
+        found.append(Mention("actor", begin, m.end(), text[begin : m.end()], actor.key))
+    return found
+
+
+def titled_mentions(text: str, lex: Lexicon, actors: dict[str, Actor]) -> list[Mention]:
+    """People named with a job title anywhere (工程师明成), registered so that later bare
+    mentions of the name (明成说) resolve to them."""
+    from kg.extract import Mention
+
+    found = []
+    for m in _cue_pattern(lex.cue("title")).finditer(text):
+        titled = _titled(text[m.start() : m.start() + 12], lex)
+        if titled is None or titled[0] != 0:
+            continue
+        _, n_end, title, name = titled
+        start, end = m.start(), m.start() + n_end
+        if any(t.start < end and start < t.end for t in found):
+            continue
+        actor = _register(actors, Actor(f"person:{name}", "Expert", name, None, title))
+        found.append(Mention("actor", start, end, text[start:end], actor.key))
     return found
 
 
@@ -116,10 +137,8 @@ def find_speaker(doc_id: str, text: str, span: tuple[int, int], tokens: list[Tok
     whose mentions :func:`police_mentions` makes)."""
     from kg.extract import Mention
 
-    speech = lex.cue("speech")
-    for word, start, _ in tokens:
-        if start < span[0] or start >= span[1] or word not in speech:
-            continue
+    for cue in _cue_pattern(lex.cue("speech")).finditer(text, span[0], span[1]):
+        start = cue.start()
         begin = start
         while begin > span[0] and text[begin - 1] not in _BOUNDARY:
             begin -= 1
