@@ -63,6 +63,7 @@ def _patterns(lex: Lexicon) -> tuple[re.Pattern[str], ...]:
         re.compile(rf"{amount}\s*一(?P<cls>{cls})"),
         re.compile(rf"一(?P<cls>{cls})(?P<mid>[^，。；！？、,;!?\s\d]{{1,16}}?){amount}"),
         re.compile(rf"(?:{bundle}){amount}"),
+        re.compile(rf"{amount}{qty}"),
         re.compile(rf"{qty}(?P<mid>{_STOP}{{0,12}}?)(?:{verb}){amount}"),
         re.compile(rf"{amount}(?P<mid>{_STOP}{{0,8}}?)(?:{verb}){qty}"),
     )

@@ -85,6 +85,17 @@ def _describe(data: Graph, node: object) -> str:
     return name
 
 
+def _shape_name(data: Graph, shapes: Graph, shape: object) -> str:
+    """A shape's name; an unnamed property shape is named by its node shape and path."""
+    if isinstance(shape, URIRef):
+        return _short(data, shape)
+    parent = shapes.value(None, SH.property, shape)  # type: ignore[arg-type]
+    path = shapes.value(shape, SH.path)  # type: ignore[arg-type]
+    if parent is not None:
+        return f"{_short(data, parent)}/{_short(data, path)}"
+    return "(unnamed shape)"
+
+
 def _message(results: Graph, result: object, lang: str) -> str:
     messages = list(results.objects(result, SH.resultMessage))  # type: ignore[arg-type]
     for wanted in (lang, "en", None):
@@ -102,8 +113,9 @@ def validate_graph(data: Graph, shapes: Graph | None = None, lang: str = "en") -
     True
     """
     bind_all(data)
+    shapes_used = shapes if shapes is not None else load_shapes()
     conforms, results, text = shacl_validate(
-        data, shacl_graph=shapes if shapes is not None else load_shapes(),
+        data, shacl_graph=shapes_used,
         inference="none", allow_warnings=True, allow_infos=True,
     )
     if not isinstance(results, Graph):  # pySHACL could not run the shapes at all
@@ -114,12 +126,13 @@ def validate_graph(data: Graph, shapes: Graph | None = None, lang: str = "en") -
         shape = results.value(result, SH.sourceShape)
         constraint = results.value(result, SH.sourceConstraint)
         named = constraint if isinstance(constraint, URIRef) else shape
+        shape_name = _shape_name(data, shapes_used, named)
         value = results.value(result, SH.value)
         path = results.value(result, SH.resultPath)
         findings.append(Finding(
             severity=severity,
             focus=_describe(data, results.value(result, SH.focusNode)),
-            shape=_short(data, named) if isinstance(named, URIRef) else "(anonymous shape)",
+            shape=shape_name,
             message=_message(results, result, lang),
             value=None if value is None else _short(data, value)[:80],
             path=None if path is None else _short(data, path),
