@@ -46,7 +46,9 @@ def _int(value: int) -> Literal:
 
 
 def _dec(value: object) -> Literal:
-    return Literal(str(value), datatype=XSD.decimal)
+    """xsd:decimal in canonical form (always a decimal point), so every syntax round-trips."""
+    text = format(value, "f")
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
 
 
 def _target(mention: Mention) -> URIRef:
@@ -172,7 +174,7 @@ class _Builder:
 def input_digest(extractions: Iterable[Extraction]) -> str:
     """Digest of the inputs (raw file hashes) a run read."""
     h = hashlib.sha256()
-    for x in extractions:
+    for x in sorted(extractions, key=lambda x: x.doc.doc_id):
         h.update(f"{x.doc.doc_id}:{x.doc.sha256}\n".encode())
     return h.hexdigest()
 

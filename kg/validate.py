@@ -97,12 +97,15 @@ def _shape_name(data: Graph, shapes: Graph, shape: object) -> str:
 
 
 def _message(results: Graph, result: object, lang: str) -> str:
-    messages = list(results.objects(result, SH.resultMessage))  # type: ignore[arg-type]
-    for wanted in (lang, "en", None):
-        for m in messages:
-            if isinstance(m, Literal) and (wanted is None or m.language == wanted):
-                return str(m)
-    return "(no message)"
+    messages = [m for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)]  # type: ignore[arg-type]
+    for m in messages:
+        if m.language == lang:
+            return str(m)
+    # pySHACL drops the language tags of SPARQL-constraint messages: tell them apart by script.
+    for m in messages:
+        if m.language is None and (lang == "zh") == any("\u4e00" <= ch <= "\u9fff" for ch in str(m)):
+            return str(m)
+    return str(messages[0]) if messages else "(no message)"
 
 
 def validate_graph(data: Graph, shapes: Graph | None = None, lang: str = "en") -> Report:

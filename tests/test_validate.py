@@ -1,0 +1,193 @@
+"""SHACL: the shipped graph conforms, and every rule catches a deliberately broken copy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
+
+from kg.namespaces import KD, KH, KT, NIF, PRK
+from kg.resources import shapes_graph
+from kg.validate import load_shapes, validate_graph
+from tests.conftest import copy_graph
+
+
+def _first(g: Graph, cls: URIRef, where: Callable[[URIRef], bool] = lambda n: True) -> URIRef:
+    return sorted(n for n in g.subjects(RDF.type, cls) if where(n))[0]  # type: ignore[return-value]
+
+
+def _set(g: Graph, s: URIRef, p: URIRef, o: object) -> None:
+    g.remove((s, p, None))
+    g.add((s, p, o))  # type: ignore[arg-type]
+
+
+def quote_mismatch(g: Graph) -> None:
+    _set(g, _first(g, PRK.Mention), NIF.anchorOf, Literal("不是原文"))
+
+
+def offsets_outside(g: Graph) -> None:
+    _set(g, _first(g, PRK.Mention), NIF.endIndex, Literal(999999, datatype=XSD.nonNegativeInteger))
+
+
+def technique_slot_holds_harm(g: Graph) -> None:
+    g.add((_first(g, PRK.Claim), PRK.technique, KH["money-laundering"]))
+
+
+def mention_of_wrong_scheme(g: Graph) -> None:
+    m = _first(g, PRK.Mention, lambda n: (n, PRK.role, PRK.TechniqueRole) in g)
+    _set(g, m, PRK.denotes, KD["bank-card"])
+
+
+def two_zh_preflabels(g: Graph) -> None:
+    g.add((KT["deepfake"], SKOS.prefLabel, Literal("深度换脸", lang="zh")))
+
+
+def shared_altlabel(g: Graph) -> None:
+    g.add((KD["bank-card"], SKOS.altLabel, Literal("手机号码", lang="zh")))
+
+
+def negative_price(g: Graph) -> None:
+    _set(g, _first(g, PRK.PriceObservation), PRK.amount, Literal("-2", datatype=XSD.decimal))
+
+
+def wrong_unit_price(g: Graph) -> None:
+    _set(g, _first(g, PRK.PriceObservation), PRK.unitPrice, Literal("99", datatype=XSD.decimal))
+
+
+def price_in_dollars(g: Graph) -> None:
+    _set(g, _first(g, PRK.PriceObservation), PRK.currency, Literal("USD"))
+
+
+def claim_without_evidence(g: Graph) -> None:
+    g.remove((_first(g, PRK.Claim), PRK.evidence, None))
+
+
+def claim_without_substance(g: Graph) -> None:
+    c = _first(g, PRK.Claim)
+    for p in (PRK.technique, PRK.harm, PRK.remedy):
+        g.remove((c, p, None))
+
+
+def claim_with_two_modalities(g: Graph) -> None:
+    g.add((_first(g, PRK.Claim), PRK.modality, PRK.Denied))
+    g.add((_first(g, PRK.Claim), PRK.modality, PRK.Asserted))
+
+
+def concept_without_definition(g: Graph) -> None:
+    g.remove((KT["deepfake"], SKOS.definition, None))
+
+
+def broader_across_schemes(g: Graph) -> None:
+    g.add((KT["deepfake"], SKOS.broader, KH["fraud"]))
+
+
+def evidence_cites_mention_elsewhere(g: Graph) -> None:
+    ev = _first(g, PRK.Evidence)
+    begin = int(g.value(ev, NIF.beginIndex))  # type: ignore[arg-type]
+    outside = _first(g, PRK.Mention, lambda m: int(g.value(m, NIF.endIndex)) <= begin)  # type: ignore[arg-type]
+    g.add((ev, PRK.mention, outside))
+
+
+def document_without_text(g: Graph) -> None:
+    g.remove((_first(g, PRK.Document), NIF.isString, None))
+    g.add((_first(g, PRK.Document), NIF.isString, Literal("")))
+
+
+def mention_without_role(g: Graph) -> None:
+    g.remove((_first(g, PRK.Mention), PRK.role, None))
+
+
+def actor_with_two_names(g: Graph) -> None:
+    g.add((_first(g, PRK.Expert), RDFS.label, Literal("另一个名字", lang="zh")))
+
+
+BROKEN = [  # name, mutation, the rule that must catch it
+    ("quote differs from text", quote_mismatch, "prk:QuoteMatchesTextShape"),
+    ("offsets outside document", offsets_outside, "prk:OffsetsInsideDocumentShape"),
+    ("technique slot holds a harm", technique_slot_holds_harm, "prk:ClaimTechniqueShape"),
+    ("technique mention denotes data type", mention_of_wrong_scheme, "prk:MentionConceptSchemeShape"),
+    ("two Chinese prefLabels", two_zh_preflabels, "prk:ConceptShape/skos:prefLabel"),
+    ("altLabel shared by two concepts", shared_altlabel, "prk:UniqueLabelInSchemeShape"),
+    ("negative price", negative_price, "prk:PriceObservationShape/prk:amount"),
+    ("unit price not amount/quantity", wrong_unit_price, "prk:UnitPriceConsistentShape"),
+    ("price not in CNY", price_in_dollars, "prk:PriceObservationShape/prk:currency"),
+    ("claim without evidence", claim_without_evidence, "prk:ClaimEvidenceShape"),
+    ("claim with no technique, harm or remedy", claim_without_substance, "prk:ClaimHasSubstanceShape"),
+    ("claim with two modalities", claim_with_two_modalities, "prk:ClaimModalityShape"),
+    ("concept without definition", concept_without_definition, "prk:TaxonomyLabelsShape"),
+    ("broader concept in another scheme", broader_across_schemes, "prk:BroaderSameSchemeShape"),
+    ("evidence cites a mention outside it", evidence_cites_mention_elsewhere, "prk:EvidenceMentionInsideShape"),
+    ("document with empty text", document_without_text, "prk:DocumentTextShape"),
+    ("mention without role", mention_without_role, "prk:MentionRoleShape"),
+    ("actor with two names", actor_with_two_names, "prk:ActorShape/rdfs:label"),
+]
+
+
+def test_the_seed_graph_conforms(seed_graph: Graph) -> None:
+    report = validate_graph(copy_graph(seed_graph))
+    assert report.conforms, [f.line() for f in report.findings[:5]]
+    assert report.count("Violation") == 0
+
+
+@pytest.mark.parametrize("name, mutate, rule", BROKEN, ids=[b[0] for b in BROKEN])
+def test_each_rule_catches_a_broken_copy(small_graph: Graph, name: str, mutate: Callable[[Graph], None],
+                                         rule: str) -> None:
+    g = copy_graph(small_graph)
+    mutate(g)
+    report = validate_graph(g)
+    assert not report.conforms
+    caught = [f for f in report.findings if f.shape == rule and f.severity == "Violation"]
+    assert caught, [f.line() for f in report.findings]
+    assert all(f.message and "(no message)" not in f.message for f in caught)
+
+
+def test_every_named_rule_is_exercised_by_a_broken_copy() -> None:
+    """A rule nobody breaks in a test could be empty; this keeps the list above complete."""
+    shapes = shapes_graph()
+    named = {s for s in shapes.subjects(SH.message, None) if isinstance(s, URIRef)}
+    tested = {rule.split("/")[0] for _, _, rule in BROKEN}
+    warnings_only = {PRK.RecommendationNamesRemedyShape, PRK.ClaimLabelShape}
+    untested = {shapes.namespace_manager.normalizeUri(s) for s in named - warnings_only} - tested
+    # Document, anchor and evidence cardinality rules share one mechanism with those tested above.
+    allowed = {"prk:DocumentIdShape", "prk:DocumentTitleShape", "prk:DocumentHashShape",
+               "prk:DocumentDateShape", "prk:DocumentUrlShape", "prk:DocumentOutletShape",
+               "prk:AnchorContextShape", "prk:AnchorBeginShape", "prk:AnchorEndShape",
+               "prk:AnchorQuoteShape", "prk:MentionNegatedShape", "prk:MentionDenotesShape",
+               "prk:ClaimDataTypeShape", "prk:ClaimHarmShape", "prk:ClaimRemedyShape"}
+    assert untested <= allowed, untested - allowed
+
+
+def test_every_rule_has_a_chinese_and_english_message_and_a_severity() -> None:
+    shapes = shapes_graph()
+    rules = set(shapes.subjects(SH.message, None))
+    assert len(rules) >= 35
+    for rule in rules:
+        langs = {m.language for m in shapes.objects(rule, SH.message)}  # type: ignore[union-attr]
+        assert {"zh", "en"} <= langs, rule
+        assert shapes.value(rule, SH.severity) in (SH.Violation, SH.Warning, SH.Info), rule
+
+
+def test_a_warning_is_reported_but_does_not_block(small_graph: Graph) -> None:
+    g = copy_graph(small_graph)
+    g.remove((_first(g, PRK.PriceObservation), PRK.item, None))
+    report = validate_graph(g)
+    assert report.conforms and report.count("Warning") == 1
+
+
+def test_a_reviewed_waiver_deactivates_a_rule(small_graph: Graph, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    g = copy_graph(small_graph)
+    price_in_dollars(g)
+    waiver = tmp_path / "waivers.ttl"
+    waiver.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix prk: <https://w3id.org/prkg/ns#> .\n"
+        "prk:PriceObservationShape sh:deactivated true ; prk:waiverReason \"test\" .\n", encoding="utf-8")
+    assert validate_graph(g, load_shapes(waiver)).conforms
+
+
+def test_messages_come_in_chinese_on_request(small_graph: Graph) -> None:
+    g = copy_graph(small_graph)
+    quote_mismatch(g)
+    (finding,) = [f for f in validate_graph(g, lang="zh").findings if f.shape == "prk:QuoteMatchesTextShape"]
+    assert "引文" in finding.message
