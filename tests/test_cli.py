@@ -1,0 +1,98 @@
+"""The kg command, as a user runs it: exit codes 0 ok, 1 violations, 2 bad input."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from tests.conftest import GOLD, SEEDS
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "graph.ttl"
+    result = CliRunner().invoke(main, ["build", str(SEEDS), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_the_kg_console_script_starts() -> None:
+    exe = shutil.which("kg") or str(Path(sys.executable).parent / "kg")
+    out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("kg, version")
+
+
+def test_build_prints_a_summary_and_writes_the_graph_and_run_log(built: Path) -> None:
+    result = CliRunner().invoke(main, ["build", str(SEEDS), "--out", str(built)])
+    assert "documents read: 5" in result.output
+    assert "SHACL: conforms" in result.output and "price observations:" in result.output
+    assert built.stat().st_size > 100_000 and built.with_suffix(".run.json").exists()
+
+
+@pytest.mark.parametrize("fmt, suffix", [("nt", ".nt"), ("jsonld", ".jsonld")])
+def test_build_writes_other_formats_on_request(tmp_path: Path, fmt: str, suffix: str) -> None:
+    out = tmp_path / f"g{suffix}"
+    result = CliRunner().invoke(main, ["build", str(SEEDS), "--format", fmt, "--out", str(out), "--no-validate"])
+    assert result.exit_code == 0 and out.exists()
+
+
+def test_query_list_and_table(built: Path) -> None:
+    runner = CliRunner()
+    listing = runner.invoke(main, ["query", "--list"])
+    assert "unit-prices" in listing.output and "Which" in listing.output
+    table = runner.invoke(main, ["query", "documents", "--graph", str(built)])
+    assert table.exit_code == 0 and "(5 rows)" in table.output
+
+
+def test_validate_exits_0_on_the_built_graph_and_1_on_a_broken_one(built: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["validate", str(built)]).exit_code == 0
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(built.read_text(encoding="utf-8").replace('"CNY"', '"USD"'), encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(broken)])
+    assert result.exit_code == 1
+    assert "Violation" in result.output and "CNY" in result.output
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["build", "no-such-folder"], "no-such-folder: no such file or folder"),
+    (["validate", "missing.ttl"], "missing.ttl: no such graph file"),
+    (["query", "no-such-query"], "no-such-query: no such query file"),
+    (["eval", "--gold", "missing.jsonl"], "missing.jsonl: cannot read gold file"),
+])
+def test_bad_input_gives_one_line_and_exit_2(args: list[str], needle: str) -> None:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert needle in result.output and result.output.count("\n") == 1
+
+
+def test_malformed_turtle_is_bad_input(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix x: <http://x/> .\nx:a x:b ", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 2 and "bad.ttl: malformed turtle" in result.output
+
+
+def test_a_failed_build_leaves_the_previous_graph_in_place(tmp_path: Path) -> None:
+    out = tmp_path / "graph.ttl"
+    out.write_text("previous", encoding="utf-8")
+    bad = tmp_path / "in"
+    bad.mkdir()
+    (bad / "a.txt").write_bytes("人脸".encode("gbk"))
+    result = CliRunner().invoke(main, ["build", str(bad), "--out", str(out)])
+    assert result.exit_code == 2 and "a.txt: not valid UTF-8" in result.output
+    assert out.read_text(encoding="utf-8") == "previous"
+
+
+def test_eval_prints_scores_and_errors_on_request() -> None:
+    result = CliRunner().invoke(main, ["eval", "--gold", str(GOLD), "--docs", str(SEEDS), "--show-errors",
+                                       "--min-f1", "0.85"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].split() == ["role", "gold", "pred", "P", "R", "F1"]
+    assert "missed" in result.output
