@@ -212,7 +212,9 @@ def clean(raw: RawDocument) -> Document:
     title = lines[0][0] if lines else ""
     lines = lines[:1] + [ln for ln in lines[1:] if not (title and ln[0].startswith(title))]
     # The title stands alone even when it was not marked as a heading.
-    text_lines = _join_broken([(ln, heading or i == 0) for i, (ln, heading) in enumerate(lines)], rules.join_min)
+    text_lines = _join_broken(
+        [(ln, heading or i == 0) for i, (ln, heading) in enumerate(lines)], rules.join_min
+    )
     meta = _metadata(raw.text)
     return Document(
         doc_id=raw.doc_id,

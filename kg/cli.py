@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -36,11 +36,20 @@ def _bad_input(func: F) -> F:
 
 
 graph_option = click.option(
-    "--graph", "graph_path", type=click.Path(path_type=Path), default=Path("build/graph.ttl"),
-    show_default=True, help="Graph file to read (.ttl, .nt, .jsonld).",
+    "--graph",
+    "graph_path",
+    type=click.Path(path_type=Path),
+    default=Path("build/graph.ttl"),
+    show_default=True,
+    help="Graph file to read (.ttl, .nt, .jsonld).",
 )
-lang_option = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-                           help="Language of validation messages.")
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="Language of validation messages.",
+)
 
 
 @click.group()
@@ -51,9 +60,16 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), default=Path("build/graph.ttl"), show_default=True,
-              help="Where to write the graph.")
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld"]), default="ttl", show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("build/graph.ttl"),
+    show_default=True,
+    help="Where to write the graph.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld"]), default="ttl", show_default=True
+)
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @lang_option
 @_bad_input
@@ -67,12 +83,19 @@ def build(inputs: tuple[Path, ...], out: Path, fmt: str, no_validate: bool, lang
     if fmt != "ttl" and out == Path("build/graph.ttl"):
         out = out.with_suffix("." + fmt)
     with click.progressbar(length=len(files), label="extracting", file=sys.stderr) as bar:
-        result = run_build(files, out, fmt, validate=not no_validate, progress=lambda _: bar.update(1))
+        result = run_build(
+            files, out, fmt, validate=not no_validate, progress=lambda _: bar.update(1)
+        )
     c = result.counts
+    mentions = cast(dict[str, int], c["mentions"])
+    statements = cast(dict[str, int], c["claim_statements"])
     click.echo(f"documents read: {c['documents']}")
-    click.echo("mentions: " + ", ".join(f"{k} {v}" for k, v in c["mentions"].items()))  # type: ignore[union-attr]
-    click.echo(f"claims: {c['claims']} (statements: "
-               + ", ".join(f"{k} {v}" for k, v in c["claim_statements"].items()) + ")")  # type: ignore[union-attr]
+    click.echo("mentions: " + ", ".join(f"{k} {v}" for k, v in mentions.items()))
+    click.echo(
+        f"claims: {c['claims']} (statements: "
+        + ", ".join(f"{k} {v}" for k, v in statements.items())
+        + ")"
+    )
     click.echo(f"price observations: {c['price_observations']}")
     click.echo(f"triples: {c['triples']}")
     if result.report is None:
@@ -84,22 +107,46 @@ def build(inputs: tuple[Path, ...], out: Path, fmt: str, no_validate: bool, lang
     if result.ok:
         click.echo(f"graph written to {result.written}")
     else:
-        click.echo(f"graph NOT written to {out}; the rejected graph is in {result.written}", err=True)
+        click.echo(
+            f"graph NOT written to {out}; the rejected graph is in {result.written}", err=True
+        )
         sys.exit(EXIT_VIOLATIONS)
 
 
 @main.command()
 @click.argument("query", required=False)
 @graph_option
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              show_default=True, help="table, or the W3C SPARQL CSV/TSV/JSON result formats.")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind a query parameter (IRI, prefixed name like kt:deepfake, or literal).")
-@click.option("--list", "list_", is_flag=True, help="List the shipped queries and what they answer.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+    help="table, or the W3C SPARQL CSV/TSV/JSON result formats.",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a query parameter (IRI, prefixed name like kt:deepfake, or literal).",
+)
+@click.option(
+    "--list", "list_", is_flag=True, help="List the shipped queries and what they answer."
+)
 @_bad_input
-def query(query: str | None, graph_path: Path, fmt: str, params: tuple[str, ...], list_: bool) -> None:
+def query(
+    query: str | None, graph_path: Path, fmt: str, params: tuple[str, ...], list_: bool
+) -> None:
     """Run a SPARQL query file (a path, or the name of a shipped query) on the graph."""
-    from kg.query import find_query, format_result, load_graph, read_query, run_query, shipped_queries
+    from kg.query import (
+        find_query,
+        format_result,
+        load_graph,
+        read_query,
+        run_query,
+        shipped_queries,
+    )
 
     if list_:
         for q in shipped_queries():
@@ -131,8 +178,13 @@ def validate(graph_path: Path, waivers: Path | None, as_json: bool, lang: str) -
 
     report = validate_graph(load_graph(graph_path), load_shapes(waivers), lang=lang)
     if as_json:
-        click.echo(json.dumps({"conforms": report.conforms,
-                               "findings": [f.__dict__ for f in report.findings]}, ensure_ascii=False, indent=1))
+        click.echo(
+            json.dumps(
+                {"conforms": report.conforms, "findings": [f.__dict__ for f in report.findings]},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
     else:
         for finding in report.findings:
             click.echo(finding.line())
@@ -142,9 +194,16 @@ def validate(graph_path: Path, waivers: Path | None, as_json: bool, lang: str) -
 
 
 @main.command(name="eval")
-@click.option("--gold", required=True, type=click.Path(path_type=Path), help="Gold annotations (JSON Lines).")
-@click.option("--docs", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
-              help="Folder (or file) of the documents the gold annotates.")
+@click.option(
+    "--gold", required=True, type=click.Path(path_type=Path), help="Gold annotations (JSON Lines)."
+)
+@click.option(
+    "--docs",
+    type=click.Path(path_type=Path),
+    default=Path("seeds"),
+    show_default=True,
+    help="Folder (or file) of the documents the gold annotates.",
+)
 @click.option("--show-errors", is_flag=True, help="List missed and spurious mentions.")
 @click.option("--min-f1", type=float, default=None, help="Exit 1 when any role's F1 is below this.")
 @_bad_input

@@ -65,7 +65,7 @@ class _Builder:
 
     def add(self, s: URIRef, p: URIRef, o: object) -> None:
         if o is not None:
-            self.g.add((s, p, o if isinstance(o, (URIRef, Literal)) else Literal(o)))  # type: ignore[arg-type]
+            self.g.add((s, p, o if isinstance(o, (URIRef, Literal)) else Literal(o)))
 
     def anchor(self, node: URIRef, doc: URIRef, start: int, end: int, quote: str) -> None:
         self.add(node, NIF.referenceContext, doc)
@@ -210,7 +210,7 @@ def serialize(graph: Graph, fmt: str = "ttl") -> bytes:
         items = data if isinstance(data, list) else data.get("@graph", [data])
         items = sorted(items, key=lambda n: str(n.get("@id", "")))
         for node in items:
-            for key, values in node.items():
+            for values in node.values():
                 if isinstance(values, list):
                     values.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
         return json.dumps(items, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")

@@ -91,7 +91,9 @@ def load_gold(path: Path, texts: dict[str, str]) -> list[Span]:
             for _ in range(k + 1):
                 start = text.find(quote, start + 1)
                 if start < 0:
-                    raise InputError(f"{where}: quote {quote!r} (occurrence {k + 1}) not in {doc}'s text")
+                    raise InputError(
+                        f"{where}: quote {quote!r} (occurrence {k + 1}) not in {doc}'s text"
+                    )
         amount = per = None
         if role == "price":
             try:
@@ -109,8 +111,17 @@ def predicted_spans(extractions: list[Extraction]) -> list[Span]:
         prices = {id(p.mention): p for p in x.prices}
         for m in x.mentions:
             p = prices.get(id(m))
-            spans.append(Span(x.doc.doc_id, m.role, m.start, m.end, m.quote,
-                              p.amount if p else None, p.quantity if p else None))
+            spans.append(
+                Span(
+                    x.doc.doc_id,
+                    m.role,
+                    m.start,
+                    m.end,
+                    m.quote,
+                    p.amount if p else None,
+                    p.quantity if p else None,
+                )
+            )
     return spans
 
 
@@ -127,7 +138,7 @@ def evaluate(gold: list[Span], predicted: list[Span]) -> Evaluation:
     by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, p in enumerate(predicted):
         by_key[(p.doc, p.role)].append(i)
-    for gi, g in enumerate(sorted(gold, key=lambda s: (s.doc, s.start))):
+    for g in sorted(gold, key=lambda s: (s.doc, s.start)):
         for pi in by_key[(g.doc, g.role)]:
             if pi not in used and _matches(g, predicted[pi]):
                 used.add(pi)
@@ -138,8 +149,9 @@ def evaluate(gold: list[Span], predicted: list[Span]) -> Evaluation:
     scores = {}
     for role in ROLES:
         tp = sum(1 for g in gold if g.role == role and id(g) in matched_gold)
-        scores[role] = Score(tp, sum(1 for p in spurious if p.role == role),
-                             sum(1 for g in missed if g.role == role))
+        scores[role] = Score(
+            tp, sum(1 for p in spurious if p.role == role), sum(1 for g in missed if g.role == role)
+        )
     scores["overall"] = Score(sum(s.tp for s in scores.values()), len(spurious), len(missed))
     return Evaluation(scores, missed, spurious)
 
@@ -148,6 +160,8 @@ def format_scores(ev: Evaluation) -> str:
     """The score table."""
     lines = [f"{'role':<10} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6}"]
     for role, s in ev.scores.items():
-        lines.append(f"{role:<10} {s.tp + s.fn:>5} {s.tp + s.fp:>5} "
-                     f"{s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f}")
+        lines.append(
+            f"{role:<10} {s.tp + s.fn:>5} {s.tp + s.fp:>5} "
+            f"{s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f}"
+        )
     return "\n".join(lines)

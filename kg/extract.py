@@ -91,7 +91,9 @@ def tokenize(text: str, lex: Lexicon) -> list[Token]:
 FREE_MATCH_LEN = 4
 
 
-def match_terms(text: str, tokens: list[Token], lex: Lexicon) -> list[tuple[int, int, str, URIRef | None]]:
+def match_terms(
+    text: str, tokens: list[Token], lex: Lexicon
+) -> list[tuple[int, int, str, URIRef | None]]:
     """Leftmost-longest lexicon terms in ``text``: (start, end, role, concept)."""
     starts = {s for _, s, _ in tokens}
     ends = {e for _, _, e in tokens}
@@ -130,7 +132,8 @@ def _clause_tokens(tokens: list[Token], index: int) -> tuple[list[str], list[str
 
 
 def is_negated(tokens: list[Token], first: int, last: int, lex: Lexicon) -> bool:
-    """True when a negation cue precedes tokens[first..last] in its clause, or a post-negation follows."""
+    """True when a negation cue precedes tokens[first..last] in its clause,
+    or a post-negation cue follows them."""
     before, _ = _clause_tokens(tokens, first)
     _, after = _clause_tokens(tokens, last)
     negation, post = lex.cue("negation"), lex.cue("post-negation")
@@ -152,7 +155,14 @@ def concept_mentions(text: str, tokens: list[Token], lex: Lexicon) -> list[Menti
         first, last = token_at[start], token_at[end - 1]
         negated = role in CONCEPT_ROLES and is_negated(tokens, first, last, lex)
         mentions.append(
-            Mention("actor" if role == PLATFORM else role, start, end, text[start:end], str(concept), negated)
+            Mention(
+                "actor" if role == PLATFORM else role,
+                start,
+                end,
+                text[start:end],
+                str(concept),
+                negated,
+            )
         )
     return mentions
 
@@ -162,7 +172,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
 
 
-def _modality(sentence: str, slots: dict[str, list[Mention]], negated_only: bool, lex: Lexicon) -> str:
+def _modality(
+    sentence: str, slots: dict[str, list[Mention]], negated_only: bool, lex: Lexicon
+) -> str:
     if negated_only:
         return "denied"
     if slots["remedy"] and any(cue in sentence for cue in lex.cue("recommendation")):
@@ -170,8 +182,9 @@ def _modality(sentence: str, slots: dict[str, list[Mention]], negated_only: bool
     return "asserted"
 
 
-def _claim(span: tuple[int, int], inside: list[Mention], text: str, lex: Lexicon,
-           claimant: Actor | None) -> ClaimFinding | None:
+def _claim(
+    span: tuple[int, int], inside: list[Mention], text: str, lex: Lexicon, claimant: Actor | None
+) -> ClaimFinding | None:
     concept = [m for m in inside if m.role in CONCEPT_ROLES]
     live = [m for m in concept if not m.negated]
     negated_only = not any(m.role != "datatype" for m in live)
@@ -189,14 +202,22 @@ def _claim(span: tuple[int, int], inside: list[Mention], text: str, lex: Lexicon
     return ClaimFinding(modality, values, span[0], span[1], used, claimant)
 
 
-def _nearest(mentions: list[Mention], start: int, end: int, roles: tuple[str, ...],
-             lo: int, hi: int) -> Mention | None:
-    """The mention in ``roles`` inside [lo, hi) closest to start..end (inside first, then before)."""
+def _nearest(
+    mentions: list[Mention], start: int, end: int, roles: tuple[str, ...], lo: int, hi: int
+) -> Mention | None:
+    """The mention in ``roles`` inside [lo, hi) closest to start..end.
+
+    A mention inside the span wins, then the nearest one, then the one before.
+    """
     best, best_key = None, None
     for m in mentions:
         if m.role not in roles or m.start < lo or m.end > hi:
             continue
-        gap = 0 if (m.start >= start and m.end <= end) else (start - m.end if m.end <= start else m.start - end)
+        gap = (
+            0
+            if (m.start >= start and m.end <= end)
+            else (start - m.end if m.end <= start else m.start - end)
+        )
         if gap < 0:
             continue
         key = (gap, 0 if m.end <= end else 1)
@@ -242,9 +263,10 @@ def extract(doc: Document, lex: Lexicon | None = None) -> Extraction:
         t for t in titled if not any(s.start < t.end and t.start < s.end for s in spoken)
     )
     for k, span in enumerate(spans):
-        claimant = speakers[k][0] if speakers[k] else None
+        here = speakers[k]
+        claimant = here[0] if here else None
         follower = speakers[k + 1] if k + 1 < len(spans) else None
-        if claimant is None and follower and text[spans[k + 1][0]] in "”」\"":
+        if claimant is None and follower and text[spans[k + 1][0]] in '”」"':
             claimant = follower[0]  # “…。”某某说。 — the speaker follows the quote
         inside = [m for m in mentions if m.start >= span[0] and m.end <= span[1]]
         claim = _claim(span, inside, text, lex, claimant)
@@ -264,12 +286,20 @@ def extract(doc: Document, lex: Lexicon | None = None) -> Extraction:
         platform = _nearest(
             [m for m in mentions if m.role == "actor"], price.start, price.end, ("actor",), *span
         )
-        mention = Mention("price", price.start, price.end, price.quote,
-                          f"{price.amount}/{price.quantity}")
+        mention = Mention(
+            "price", price.start, price.end, price.quote, f"{price.amount}/{price.quantity}"
+        )
         result.mentions.append(mention)
-        result.prices.append(PriceFinding(
-            mention, price.amount, price.quantity, price.unit_price, price.approximate,
-            URIRef(item.target) if item else None, URIRef(platform.target) if platform else None,
-        ))
+        result.prices.append(
+            PriceFinding(
+                mention,
+                price.amount,
+                price.quantity,
+                price.unit_price,
+                price.approximate,
+                URIRef(item.target) if item else None,
+                URIRef(platform.target) if platform else None,
+            )
+        )
     result.mentions.sort(key=lambda m: (m.start, m.end, m.role, m.target))
     return result

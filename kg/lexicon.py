@@ -61,7 +61,7 @@ class Lexicon:
         return self.cues.get(name, frozenset())
 
     def pos(self) -> jieba.posseg.POSTokenizer:
-        """Part-of-speech tokenizer sharing this lexicon's dictionary (for person and place names)."""
+        """POS tokenizer sharing this lexicon's dictionary (for person and place names)."""
         if self._pos is None:
             self._pos = jieba.posseg.POSTokenizer(self.tokenizer)
         return self._pos

@@ -38,7 +38,9 @@ def evidence_iri(doc_id: str, start: int, end: int) -> URIRef:
 
 def claim_iri(modality: str, slots: Mapping[str, Iterable[str]]) -> URIRef:
     """A claim is its concepts and modality: the same statement in two documents is one claim."""
-    key = [modality] + [f"{role}={','.join(sorted(map(str, slots[role])))}" for role in sorted(slots)]
+    key = [modality] + [
+        f"{role}={','.join(sorted(map(str, slots[role])))}" for role in sorted(slots)
+    ]
     return ID[f"claim/{digest(*key)}"]
 
 

@@ -1,4 +1,7 @@
-"""The project's namespaces, defined once. ontology/prk.ttl declares the same IRIs (a test checks)."""
+"""The project's namespaces, defined once.
+
+ontology/prk.ttl declares the same IRIs (a test checks that they agree).
+"""
 
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
@@ -16,10 +19,23 @@ NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#
 SCHEMA = Namespace("https://schema.org/")
 
 PREFIXES: dict[str, Namespace] = {
-    "prk": PRK, "id": ID, "kt": KT, "kd": KD, "kh": KH, "kr": KR, "kp": KP, "cue": CUE,
-    "nif": NIF, "schema": SCHEMA, "skos": Namespace(str(SKOS)), "prov": Namespace(str(PROV)),
-    "dcterms": Namespace(str(DCTERMS)), "rdfs": Namespace(str(RDFS)), "xsd": Namespace(str(XSD)),
-    "owl": Namespace(str(OWL)), "rdf": Namespace(str(RDF)),
+    "prk": PRK,
+    "id": ID,
+    "kt": KT,
+    "kd": KD,
+    "kh": KH,
+    "kr": KR,
+    "kp": KP,
+    "cue": CUE,
+    "nif": NIF,
+    "schema": SCHEMA,
+    "skos": Namespace(str(SKOS)),
+    "prov": Namespace(str(PROV)),
+    "dcterms": Namespace(str(DCTERMS)),
+    "rdfs": Namespace(str(RDFS)),
+    "xsd": Namespace(str(XSD)),
+    "owl": Namespace(str(OWL)),
+    "rdf": Namespace(str(RDF)),
 }
 
 #: Mention roles as used in gold files and on the command line, and their ontology individuals.

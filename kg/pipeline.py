@@ -37,7 +37,9 @@ class BuildResult:
         return self.report is None or self.report.conforms
 
 
-def extract_paths(paths: Iterable[Path], progress: Callable[[Path], None] | None = None) -> list[Extraction]:
+def extract_paths(
+    paths: Iterable[Path], progress: Callable[[Path], None] | None = None
+) -> list[Extraction]:
     """Read, clean and extract every article under ``paths`` (files or folders)."""
     lex = default_lexicon()
     out = []
@@ -52,8 +54,9 @@ def summarise(extractions: list[Extraction], graph: Graph) -> dict[str, object]:
     """Counts for the build summary."""
     mentions = Counter(m.role for x in extractions for m in x.mentions)
     modality = Counter(c.modality for x in extractions for c in x.claims)
-    from kg.namespaces import PRK
     from rdflib.namespace import RDF
+
+    from kg.namespaces import PRK
 
     return {
         "documents": len(extractions),
@@ -65,8 +68,13 @@ def summarise(extractions: list[Extraction], graph: Graph) -> dict[str, object]:
     }
 
 
-def build(inputs: Iterable[Path], out: Path = DEFAULT_OUT, fmt: str = "ttl", validate: bool = True,
-          progress: Callable[[Path], None] | None = None) -> BuildResult:
+def build(
+    inputs: Iterable[Path],
+    out: Path = DEFAULT_OUT,
+    fmt: str = "ttl",
+    validate: bool = True,
+    progress: Callable[[Path], None] | None = None,
+) -> BuildResult:
     """Build the graph from ``inputs`` and write it to ``out`` atomically.
 
     A graph with SHACL violations is not written over ``out``: it goes to

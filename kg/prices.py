@@ -113,7 +113,9 @@ def find_prices(text: str, lex: Lexicon) -> list[PriceMatch]:
                 continue
             if amount <= 0 or quantity <= 0:
                 continue
-            found.append(PriceMatch(m.start(), m.end(), m.group(0), plain(amount), quantity, approximate))
+            found.append(
+                PriceMatch(m.start(), m.end(), m.group(0), plain(amount), quantity, approximate)
+            )
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))
     kept: list[PriceMatch] = []
     for price in found:

@@ -22,7 +22,13 @@ from kg.read import InputError
 from kg.resources import query_files
 
 _HEADER = re.compile(r"^#\s*(title|description|param|parameters)\s*:\s*(.*)$")
-GRAPH_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".nq": "nquads"}
+GRAPH_FORMATS = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".nq": "nquads",
+}
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 
 
@@ -65,7 +71,9 @@ def read_query(path: Path) -> QueryFile:
     except Exception as err:  # noqa: BLE001 - pyparsing and rdflib raise many types
         reason = " ".join(str(err).split())[:160]
         raise InputError(f"{path}: malformed SPARQL ({reason})") from None
-    return QueryFile(path, header.get("title", path.stem), header.get("description", ""), tuple(params), text)
+    return QueryFile(
+        path, header.get("title", path.stem), header.get("description", ""), tuple(params), text
+    )
 
 
 def shipped_queries() -> list[QueryFile]:
@@ -122,9 +130,11 @@ def run_query(graph: Graph, query: QueryFile, params: dict[str, str] | None = No
     unknown = set(params) - set(query.params)
     if unknown:
         known = ", ".join(query.params) or "none"
-        raise InputError(f"{query.path}: unknown parameter(s) {', '.join(sorted(unknown))} (known: {known})")
+        raise InputError(
+            f"{query.path}: unknown parameter(s) {', '.join(sorted(unknown))} (known: {known})"
+        )
     bindings = {name: _term(value) for name, value in params.items()}
-    return graph.query(query.text, initBindings=bindings)  # type: ignore[arg-type]
+    return graph.query(query.text, initBindings=bindings)
 
 
 def _cell(graph: Graph, value: object) -> str:
@@ -141,20 +151,24 @@ def _cell(graph: Graph, value: object) -> str:
 def format_result(graph: Graph, result: Result, fmt: str = "table") -> str:
     """Render a SELECT result: an aligned table, or W3C SPARQL CSV, TSV or JSON results."""
     if fmt == "json":
-        return json.dumps(json.loads(result.serialize(format="json")), ensure_ascii=False, indent=1)
+        return json.dumps(json.loads(result.serialize(format="json") or b"{}"), ensure_ascii=False, indent=1)
     if fmt == "csv":
         return result.serialize(format="csv").decode("utf-8")  # type: ignore[union-attr]
     variables = [str(v) for v in result.vars or []]
     rows = [[row[i] for i in range(len(variables))] for row in result]  # type: ignore[index]
     if fmt == "tsv":
         out = io.StringIO()
-        writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar="\\")
+        writer = csv.writer(
+            out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar="\\"
+        )
         writer.writerow([f"?{v}" for v in variables])
         for row in rows:
-            writer.writerow([v.n3() if v is not None else "" for v in row])  # type: ignore[union-attr]
+            writer.writerow([v.n3() if v is not None else "" for v in row])
         return out.getvalue()
     cells = [[_cell(graph, v).replace("\n", " ") for v in row] for row in rows]
-    widths = [min(60, max([_width(v)] + [_width(r[i]) for r in cells])) for i, v in enumerate(variables)]
+    widths = [
+        min(60, max([_width(v)] + [_width(r[i]) for r in cells])) for i, v in enumerate(variables)
+    ]
     lines = ["  ".join(_pad(v, w) for v, w in zip(variables, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)) for r in cells]

@@ -42,9 +42,7 @@ def decode(data: bytes, path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise InputError(
-            f"{path}: not valid UTF-8 (byte {err.start}: {err.reason})"
-        ) from None
+        raise InputError(f"{path}: not valid UTF-8 (byte {err.start}: {err.reason})") from None
 
 
 def read_document(path: Path) -> RawDocument:
@@ -58,7 +56,10 @@ def read_document(path: Path) -> RawDocument:
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror})") from None
     return RawDocument(
-        doc_id=path.stem, path=path, text=decode(data, path), sha256=hashlib.sha256(data).hexdigest()
+        doc_id=path.stem,
+        path=path,
+        text=decode(data, path),
+        sha256=hashlib.sha256(data).hexdigest(),
     )
 
 
@@ -70,7 +71,9 @@ def expand_inputs(inputs: Iterable[Path]) -> list[Path]:
     files: set[Path] = set()
     for item in inputs:
         if item.is_dir():
-            found = [p for p in item.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES]
+            found = [
+                p for p in item.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+            ]
             if not found:
                 raise InputError(f"{item}: folder holds no .txt/.md/.html articles")
             files.update(found)

@@ -66,7 +66,9 @@ def _cue_pattern(terms: frozenset[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t))))
 
 
-def police_mentions(doc_id: str, text: str, lex: Lexicon, actors: dict[str, Actor]) -> list[Mention]:
+def police_mentions(
+    doc_id: str, text: str, lex: Lexicon, actors: dict[str, Actor]
+) -> list[Mention]:
     """Every police unit the document names, as actor mentions."""
     from kg.extract import Mention
 
@@ -83,7 +85,7 @@ def titled_mentions(text: str, lex: Lexicon, actors: dict[str, Actor]) -> list[M
     mentions of the name (明成说) resolve to them."""
     from kg.extract import Mention
 
-    found = []
+    found: list[Mention] = []
     for m in _cue_pattern(lex.cue("title")).finditer(text):
         titled = _titled(text[m.start() : m.start() + 12], lex)
         if titled is None or titled[0] != 0:
@@ -131,8 +133,14 @@ def _generic(doc_id: str, phrase: str, lex: Lexicon) -> tuple[int, int, Actor] |
     return pos, end, Actor(f"{kind.lower()}:{doc_id}:{name}", kind, name)
 
 
-def find_speaker(doc_id: str, text: str, span: tuple[int, int], tokens: list[Token],
-                 lex: Lexicon, actors: dict[str, Actor]) -> tuple[Actor, Mention | None] | None:
+def find_speaker(
+    doc_id: str,
+    text: str,
+    span: tuple[int, int],
+    tokens: list[Token],
+    lex: Lexicon,
+    actors: dict[str, Actor],
+) -> tuple[Actor, Mention | None] | None:
     """The actor a sentence names as speaker, and the mention naming them (None for police,
     whose mentions :func:`police_mentions` makes)."""
     from kg.extract import Mention
@@ -154,10 +162,14 @@ def find_speaker(doc_id: str, text: str, span: tuple[int, int], tokens: list[Tok
             affiliation = phrase[:t_start]
             a_start = affiliation.rfind("、") + 1
             affiliation = affiliation[a_start:]
-            actor = _register(actors, Actor(f"person:{name}", "Expert", name, affiliation or None, title))
+            actor = _register(
+                actors, Actor(f"person:{name}", "Expert", name, affiliation or None, title)
+            )
             b, e = offset + a_start, offset + n_end
             return actor, Mention("actor", b, e, text[b:e], actor.key)
-        police = next((n for n in sorted(lex.cue("police"), key=len, reverse=True) if n in phrase), None)
+        police = next(
+            (n for n in sorted(lex.cue("police"), key=len, reverse=True) if n in phrase), None
+        )
         if police:
             pos = offset + phrase.index(police)
             _, name = _police_name(text, pos, police, lex)

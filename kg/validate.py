@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 from rdflib.namespace import RDFS, SH
 
 from kg.namespaces import NIF, bind_all
@@ -65,7 +66,7 @@ def load_shapes(extra_waivers: Path | None = None) -> Graph:
     return shapes
 
 
-def _short(graph: Graph, node: object) -> str:
+def _short(graph: Graph, node: Node | None) -> str:
     if isinstance(node, URIRef):
         try:
             return graph.namespace_manager.normalizeUri(node)
@@ -74,36 +75,38 @@ def _short(graph: Graph, node: object) -> str:
     return str(node)
 
 
-def _describe(data: Graph, node: object) -> str:
+def _describe(data: Graph, node: Node | None) -> str:
     """The node's name plus what a curator recognises it by (quote or label)."""
     name = _short(data, node)
-    quote = data.value(node, NIF.anchorOf) if isinstance(node, URIRef) else None  # type: ignore[arg-type]
-    label = quote or (data.value(node, RDFS.label) if isinstance(node, URIRef) else None)  # type: ignore[arg-type]
+    quote = data.value(node, NIF.anchorOf) if isinstance(node, URIRef) else None
+    label = quote or (data.value(node, RDFS.label) if isinstance(node, URIRef) else None)
     if label is not None:
         text = str(label)
         return f"{name} “{text[:40]}{'…' if len(text) > 40 else ''}”"
     return name
 
 
-def _shape_name(data: Graph, shapes: Graph, shape: object) -> str:
+def _shape_name(data: Graph, shapes: Graph, shape: Node | None) -> str:
     """A shape's name; an unnamed property shape is named by its node shape and path."""
-    if isinstance(shape, URIRef):
+    if isinstance(shape, URIRef) or shape is None:
         return _short(data, shape)
-    parent = shapes.value(None, SH.property, shape)  # type: ignore[arg-type]
-    path = shapes.value(shape, SH.path)  # type: ignore[arg-type]
+    parent = shapes.value(None, SH.property, shape)
+    path = shapes.value(shape, SH.path)
     if parent is not None:
         return f"{_short(data, parent)}/{_short(data, path)}"
     return "(unnamed shape)"
 
 
-def _message(results: Graph, result: object, lang: str) -> str:
-    messages = [m for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)]  # type: ignore[arg-type]
+def _message(results: Graph, result: Node, lang: str) -> str:
+    messages = [m for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)]
     for m in messages:
         if m.language == lang:
             return str(m)
     # pySHACL drops the language tags of SPARQL-constraint messages: tell them apart by script.
     for m in messages:
-        if m.language is None and (lang == "zh") == any("\u4e00" <= ch <= "\u9fff" for ch in str(m)):
+        if m.language is None and (lang == "zh") == any(
+            "\u4e00" <= ch <= "\u9fff" for ch in str(m)
+        ):
             return str(m)
     return str(messages[0]) if messages else "(no message)"
 
@@ -118,8 +121,11 @@ def validate_graph(data: Graph, shapes: Graph | None = None, lang: str = "en") -
     bind_all(data)
     shapes_used = shapes if shapes is not None else load_shapes()
     conforms, results, text = shacl_validate(
-        data, shacl_graph=shapes_used,
-        inference="none", allow_warnings=True, allow_infos=True,
+        data,
+        shacl_graph=shapes_used,
+        inference="none",
+        allow_warnings=True,
+        allow_infos=True,
     )
     if not isinstance(results, Graph):  # pySHACL could not run the shapes at all
         raise ValueError(f"shapes cannot be used: {text.strip().splitlines()[0]}")
@@ -132,13 +138,17 @@ def validate_graph(data: Graph, shapes: Graph | None = None, lang: str = "en") -
         shape_name = _shape_name(data, shapes_used, named)
         value = results.value(result, SH.value)
         path = results.value(result, SH.resultPath)
-        findings.append(Finding(
-            severity=severity,
-            focus=_describe(data, results.value(result, SH.focusNode)),
-            shape=shape_name,
-            message=_message(results, result, lang),
-            value=None if value is None else _short(data, value)[:80],
-            path=None if path is None else _short(data, path),
-        ))
-    findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.shape, f.focus, f.value or ""))
+        findings.append(
+            Finding(
+                severity=severity,
+                focus=_describe(data, results.value(result, SH.focusNode)),
+                shape=shape_name,
+                message=_message(results, result, lang),
+                value=None if value is None else _short(data, value)[:80],
+                path=None if path is None else _short(data, path),
+            )
+        )
+    findings.sort(
+        key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.shape, f.focus, f.value or "")
+    )
     return Report(bool(conforms), findings)

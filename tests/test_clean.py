@@ -17,9 +17,24 @@ BOILERPLATE = {
     "004_20eb87d0be669cf8": ["热门文章", "蒸蛋", "久久自媒体", "稀奇声明", "卖家A发来的例图"],
 }
 METADATA = {
-    "000_8200541f961867d5": ("新唐人", None, date(2019, 12, 6), "https://www.ntdtv.com/gb/2019/12/05/a102723030.html"),
-    "001_2b4c41761c25b35f": ("看中国", "央视新闻", date(2020, 11, 3), "https://www.secretchina.com/news/gb/2020/11/03/951211.html"),
-    "002_7d2088a3fdb730a7": ("IT爆料网", "新华社", date(2023, 3, 3), "http://www.itbaoliao.com/hlw/23654.html"),
+    "000_8200541f961867d5": (
+        "新唐人",
+        None,
+        date(2019, 12, 6),
+        "https://www.ntdtv.com/gb/2019/12/05/a102723030.html",
+    ),
+    "001_2b4c41761c25b35f": (
+        "看中国",
+        "央视新闻",
+        date(2020, 11, 3),
+        "https://www.secretchina.com/news/gb/2020/11/03/951211.html",
+    ),
+    "002_7d2088a3fdb730a7": (
+        "IT爆料网",
+        "新华社",
+        date(2023, 3, 3),
+        "http://www.itbaoliao.com/hlw/23654.html",
+    ),
     "003_e90c2b98c3b68160": (None, "新华社", None, None),
     "004_20eb87d0be669cf8": ("中新经纬", None, None, None),
 }
@@ -55,7 +70,10 @@ def test_article_body_survives_cleaning(extractions: dict[str, Extraction], doc_
 
 
 def test_html_layout_line_breaks_inside_a_paragraph_are_removed() -> None:
-    assert html_to_text("<p>随着AI\n  <strong>\n   人脸识别\n  </strong>\n  技术</p>").strip() == "随着AI人脸识别技术"
+    assert (
+        html_to_text("<p>随着AI\n  <strong>\n   人脸识别\n  </strong>\n  技术</p>").strip()
+        == "随着AI人脸识别技术"
+    )
 
 
 def test_a_paragraph_broken_by_page_layout_is_joined(extractions: dict[str, Extraction]) -> None:
@@ -67,5 +85,8 @@ def test_ads_and_captions_inside_html_are_dropped() -> None:
 
     from kg.read import RawDocument
 
-    raw = '<p>正文。</p><div class="adsbygoogle">广告</div><figure><figcaption>图注</figcaption></figure>'
+    raw = (
+        '<p>正文。</p><div class="adsbygoogle">广告</div>'
+        "<figure><figcaption>图注</figcaption></figure>"
+    )
     assert clean(RawDocument("x", Path("x.html"), raw, "0")).text == "正文。"

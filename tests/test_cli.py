@@ -38,7 +38,9 @@ def test_build_prints_a_summary_and_writes_the_graph_and_run_log(built: Path) ->
 @pytest.mark.parametrize("fmt, suffix", [("nt", ".nt"), ("jsonld", ".jsonld")])
 def test_build_writes_other_formats_on_request(tmp_path: Path, fmt: str, suffix: str) -> None:
     out = tmp_path / f"g{suffix}"
-    result = CliRunner().invoke(main, ["build", str(SEEDS), "--format", fmt, "--out", str(out), "--no-validate"])
+    result = CliRunner().invoke(
+        main, ["build", str(SEEDS), "--format", fmt, "--out", str(out), "--no-validate"]
+    )
     assert result.exit_code == 0 and out.exists()
 
 
@@ -50,7 +52,9 @@ def test_query_list_and_table(built: Path) -> None:
     assert table.exit_code == 0 and "(5 rows)" in table.output
 
 
-def test_validate_exits_0_on_the_built_graph_and_1_on_a_broken_one(built: Path, tmp_path: Path) -> None:
+def test_validate_exits_0_on_the_built_graph_and_1_on_a_broken_one(
+    built: Path, tmp_path: Path
+) -> None:
     runner = CliRunner()
     assert runner.invoke(main, ["validate", str(built)]).exit_code == 0
     broken = tmp_path / "broken.ttl"
@@ -60,12 +64,15 @@ def test_validate_exits_0_on_the_built_graph_and_1_on_a_broken_one(built: Path, 
     assert "Violation" in result.output and "CNY" in result.output
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["build", "no-such-folder"], "no-such-folder: no such file or folder"),
-    (["validate", "missing.ttl"], "missing.ttl: no such graph file"),
-    (["query", "no-such-query"], "no-such-query: no such query file"),
-    (["eval", "--gold", "missing.jsonl"], "missing.jsonl: cannot read gold file"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["build", "no-such-folder"], "no-such-folder: no such file or folder"),
+        (["validate", "missing.ttl"], "missing.ttl: no such graph file"),
+        (["query", "no-such-query"], "no-such-query: no such query file"),
+        (["eval", "--gold", "missing.jsonl"], "missing.jsonl: cannot read gold file"),
+    ],
+)
 def test_bad_input_gives_one_line_and_exit_2(args: list[str], needle: str) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
@@ -91,8 +98,10 @@ def test_a_failed_build_leaves_the_previous_graph_in_place(tmp_path: Path) -> No
 
 
 def test_eval_prints_scores_and_errors_on_request() -> None:
-    result = CliRunner().invoke(main, ["eval", "--gold", str(GOLD), "--docs", str(SEEDS), "--show-errors",
-                                       "--min-f1", "0.85"])
+    result = CliRunner().invoke(
+        main,
+        ["eval", "--gold", str(GOLD), "--docs", str(SEEDS), "--show-errors", "--min-f1", "0.85"],
+    )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0].split() == ["role", "gold", "pred", "P", "R", "F1"]
     assert "missed" in result.output

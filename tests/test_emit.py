@@ -1,4 +1,3 @@
-import hashlib
 import os
 import subprocess
 import sys
@@ -30,8 +29,14 @@ def test_same_input_gives_byte_identical_output_across_processes(fmt: str) -> No
     digests = set()
     for seed in ("1", "2"):
         env = dict(os.environ, PYTHONHASHSEED=seed)
-        out = subprocess.run([sys.executable, "-c", DIGEST, str(ROOT / "seeds"), fmt], env=env,
-                             capture_output=True, text=True, check=True, cwd=ROOT)
+        out = subprocess.run(
+            [sys.executable, "-c", DIGEST, str(ROOT / "seeds"), fmt],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
         digests.add(out.stdout.strip())
     assert len(digests) == 1
 
@@ -48,7 +53,9 @@ def test_iris_are_minted_from_content_not_run_order(extractions: dict[str, Extra
     xs = list(extractions.values())
     assert isomorphic(build_graph(xs), build_graph(list(reversed(xs))))
     assert mention_iri("d", 1, 3, "harm", "x") == mention_iri("d", 1, 3, "harm", "x")
-    assert claim_iri("asserted", {"harm": ["b", "a"]}) == claim_iri("asserted", {"harm": ["a", "b"]})
+    assert claim_iri("asserted", {"harm": ["b", "a"]}) == claim_iri(
+        "asserted", {"harm": ["a", "b"]}
+    )
 
 
 def test_the_same_claim_in_two_documents_is_one_node_with_two_evidence(seed_graph: Graph) -> None:
@@ -74,5 +81,3 @@ def test_a_failed_write_leaves_the_previous_file_in_place(tmp_path: Path) -> Non
         write_atomic(target, "not bytes")  # type: ignore[arg-type]
     assert target.read_bytes() == b"previous good graph"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]
-
-

@@ -17,7 +17,9 @@ MIN_ROLES = {"technique": 5, "datatype": 15, "harm": 5, "actor": 3, "price": 3}
 
 
 @pytest.mark.parametrize("doc_id", SEED_IDS)
-def test_every_mention_quote_is_the_text_at_its_offsets(extractions: dict[str, Extraction], doc_id: str) -> None:
+def test_every_mention_quote_is_the_text_at_its_offsets(
+    extractions: dict[str, Extraction], doc_id: str
+) -> None:
     x = extractions[doc_id]
     for m in x.mentions:
         assert x.doc.text[m.start : m.end] == m.quote, m
@@ -27,7 +29,9 @@ def test_every_mention_quote_is_the_text_at_its_offsets(extractions: dict[str, E
 
 
 @pytest.mark.parametrize("doc_id", SEED_IDS)
-def test_each_seed_yields_mentions_in_every_role_and_claims(extractions: dict[str, Extraction], doc_id: str) -> None:
+def test_each_seed_yields_mentions_in_every_role_and_claims(
+    extractions: dict[str, Extraction], doc_id: str
+) -> None:
     x = extractions[doc_id]
     roles = {role: sum(1 for m in x.mentions if m.role == role) for role in MIN_ROLES}
     assert all(roles[r] >= n for r, n in MIN_ROLES.items()), roles
@@ -36,7 +40,8 @@ def test_each_seed_yields_mentions_in_every_role_and_claims(extractions: dict[st
 
 def _claims(x: Extraction, modality: str, **slots: object) -> list[object]:
     return [
-        c for c in x.claims
+        c
+        for c in x.claims
         if c.modality == modality and all(v in c.slots.get(k, ()) for k, v in slots.items())
     ]
 
@@ -48,7 +53,10 @@ def test_named_expert_recommendation_is_attributed_with_affiliation(
     (claim,) = _claims(extractions[doc_id], "recommended", remedy=KR["seller-vetting"])
     assert claim.claimant is not None
     assert (claim.claimant.name, claim.claimant.affiliation, claim.claimant.title) == (
-        "吴沈括", "北京师范大学网络法治国际中心", "执行主任")
+        "吴沈括",
+        "北京师范大学网络法治国际中心",
+        "执行主任",
+    )
 
 
 @pytest.mark.parametrize("doc_id", XINHUA_COPIES)
@@ -60,9 +68,16 @@ def test_negated_harm_becomes_a_denied_claim_of_the_quoted_speaker(
 
 
 @pytest.mark.parametrize("doc_id", XINHUA_COPIES)
-def test_police_account_links_technique_data_and_harm(extractions: dict[str, Extraction], doc_id: str) -> None:
-    (claim,) = _claims(extractions[doc_id], "asserted", technique=KT["photo-animation"],
-                       datatype=KD["face-photo"], harm=KH["verification-bypass"])
+def test_police_account_links_technique_data_and_harm(
+    extractions: dict[str, Extraction], doc_id: str
+) -> None:
+    (claim,) = _claims(
+        extractions[doc_id],
+        "asserted",
+        technique=KT["photo-animation"],
+        datatype=KD["face-photo"],
+        harm=KH["verification-bypass"],
+    )
     assert claim.claimant is not None and claim.claimant.kind == "PoliceUnit"
 
 
@@ -88,7 +103,8 @@ def test_price_item_and_platform_are_found(extractions: dict[str, Extraction]) -
 
 
 def test_spun_copy_wordings_are_understood(extractions: dict[str, Extraction]) -> None:
-    """004 is machine-paraphrased: 敷陈 for 告诉, 传授 for 教授, 同伙圈 for 朋友圈, 明示赞成 for 明示同意."""
+    """004 is machine-paraphrased: 敷陈 for 告诉, 传授 for 教授, 同伙圈 for 朋友圈,
+    明示赞成 for 明示同意."""
     x = extractions["004_20eb87d0be669cf8"]
     speakers = {c.claimant.name for c in x.claims if c.claimant}
     assert {"胡钢", "薛军"} <= speakers
@@ -97,7 +113,9 @@ def test_spun_copy_wordings_are_understood(extractions: dict[str, Extraction]) -
 
 
 LABELS = sorted(t for t in default_lexicon().terms if len(t) >= 2)
-FILLER = st.text(alphabet=st.sampled_from(list("的了在是，。、有和就也被卖家说 \nAB1２")), max_size=8)
+FILLER = st.text(
+    alphabet=st.sampled_from(list("的了在是，。、有和就也被卖家说 \nAB1２")), max_size=8
+)
 
 
 @settings(max_examples=60, deadline=None)

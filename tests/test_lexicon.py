@@ -25,16 +25,25 @@ def test_every_zh_label_of_the_four_schemes_is_in_the_lexicon() -> None:
 def test_no_vocabulary_word_is_written_in_python() -> None:
     """The lexicon lives in ontology/*.ttl: no label or cue word appears in a Python literal."""
     lex = default_lexicon()
-    words = {w for w in lex.terms if len(w) >= 2} | {w for ws in lex.cues.values() for w in ws if len(w) >= 2}
+    words = {w for w in lex.terms if len(w) >= 2} | {
+        w for ws in lex.cues.values() for w in ws if len(w) >= 2
+    }
     for path in PACKAGE.glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         docstrings = {
-            id(n.body[0].value) for n in ast.walk(tree)
-            if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
-            and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)
+            id(n.body[0].value)
+            for n in ast.walk(tree)
+            if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef))
+            and n.body
+            and isinstance(n.body[0], ast.Expr)
+            and isinstance(n.body[0].value, ast.Constant)
         }
         for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+            ):
                 found = {w for w in words if w == node.value}
                 assert not found, f"{path.name}: vocabulary word {found} hard-coded"
 

@@ -1,6 +1,6 @@
 from rdflib import Graph
 
-from kg.namespaces import PRK, PREFIXES
+from kg.namespaces import PREFIXES, PRK
 from kg.resources import data_dir
 
 

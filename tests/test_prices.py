@@ -9,7 +9,13 @@ CASES = [  # text, quote, amount (CNY), quantity, unit price
     ("五毛一张", "五毛一张", "0.5", "1", "0.5"),
     ("人脸数据0.5元一份", "0.5元一份", "0.5", "1", "0.5"),
     ("2元上千张", "2元上千张", "2", "1000", "0.002"),
-    ("24,000套人脸照片只售价3,000元人民币", "24,000套人脸照片只售价3,000元人民币", "3000", "24000", "0.125"),
+    (
+        "24,000套人脸照片只售价3,000元人民币",
+        "24,000套人脸照片只售价3,000元人民币",
+        "3000",
+        "24000",
+        "0.125",
+    ),
     ("2毛钱一张", "2毛钱一张", "0.2", "1", "0.2"),
     ("修改软件35元一套", "35元一套", "35", "1", "35"),
     ("3万张人脸照片只卖8元", "3万张人脸照片只卖8元", "8", "30000", "0.000267"),
@@ -20,10 +26,16 @@ CASES = [  # text, quote, amount (CNY), quantity, unit price
 
 
 @pytest.mark.parametrize("text, quote, amount, quantity, unit", CASES, ids=[c[0] for c in CASES])
-def test_price_amount_quantity_and_unit_price(text: str, quote: str, amount: str, quantity: str, unit: str) -> None:
+def test_price_amount_quantity_and_unit_price(
+    text: str, quote: str, amount: str, quantity: str, unit: str
+) -> None:
     (price,) = find_prices(text, default_lexicon())
     assert text[price.start : price.end] == price.quote == quote
-    assert (price.amount, price.quantity, price.unit_price) == (Decimal(amount), Decimal(quantity), Decimal(unit))
+    assert (price.amount, price.quantity, price.unit_price) == (
+        Decimal(amount),
+        Decimal(quantity),
+        Decimal(unit),
+    )
 
 
 def test_round_quantities_are_marked_approximate() -> None:
@@ -36,6 +48,8 @@ def test_text_without_a_price_yields_none(text: str) -> None:
     assert find_prices(text, default_lexicon()) == []
 
 
-@pytest.mark.parametrize("text, value", [("两万", 20000), ("3万", 30000), ("24,000", 24000), ("千", 1000), ("五", 5)])
+@pytest.mark.parametrize(
+    "text, value", [("两万", 20000), ("3万", 30000), ("24,000", 24000), ("千", 1000), ("五", 5)]
+)
 def test_numerals(text: str, value: int) -> None:
     assert parse_number(text) == value

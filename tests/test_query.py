@@ -24,30 +24,51 @@ def rows(graph: Graph, name: str, **params: str) -> Rows:
 def check_documents(r: Rows) -> None:
     assert len(r) == 5
     row = next(x for x in r if x["doc"] == "002_7d2088a3fdb730a7")
-    assert (row["outletName"], row["sourceName"], row["date"]) == ("IT爆料网", "新华社", "2023-03-03")
+    assert (row["outletName"], row["sourceName"], row["date"]) == (
+        "IT爆料网",
+        "新华社",
+        "2023-03-03",
+    )
     assert all(int(x["claims"]) >= 8 for x in r)
 
 
 def check_techniques_by_datatype(r: Rows) -> None:
-    assert (r[0]["dataType"], r[0]["technique"], r[0]["documents"]) == ("face data", "bulk resale", "5")
+    assert (r[0]["dataType"], r[0]["technique"], r[0]["documents"]) == (
+        "face data",
+        "bulk resale",
+        "5",
+    )
     assert any(x["dataType"] == "face video" and x["technique"] == "photo animation" for x in r)
 
 
 def check_attack_chains(r: Rows) -> None:
-    assert any(x["techniqueLabel"] == "photo animation" and x["harmLabel"] == "face verification bypass"
-               and x["doc"].startswith("001") for x in r)
-    assert any(x["techniqueLabel"] == "database intrusion" and x["harmLabel"] == "privacy breach" for x in r)
+    assert any(
+        x["techniqueLabel"] == "photo animation"
+        and x["harmLabel"] == "face verification bypass"
+        and x["doc"].startswith("001")
+        for x in r
+    )
+    assert any(
+        x["techniqueLabel"] == "database intrusion" and x["harmLabel"] == "privacy breach"
+        for x in r
+    )
 
 
 def check_remedies_by_harm(r: Rows) -> None:
-    assert any(x["remedyLabel"] == "seller vetting" and x["actorName"] == "吴沈括"
-               and x["affiliation"] == "北京师范大学网络法治国际中心" for x in r)
+    assert any(
+        x["remedyLabel"] == "seller vetting"
+        and x["actorName"] == "吴沈括"
+        and x["affiliation"] == "北京师范大学网络法治国际中心"
+        for x in r
+    )
     assert any(x["remedyLabel"] == "isolated storage" and x["actorName"] == "贾宝芝" for x in r)
 
 
 def check_unit_prices(r: Rows) -> None:
     photo = [x for x in r if x["itemLabel"] == "face photo" and x["doc"].startswith("000")]
-    assert any(Decimal(x["unitPrice"]) == Decimal("0.125") and Decimal(x["amount"]) == 3000 for x in photo)
+    assert any(
+        Decimal(x["unitPrice"]) == Decimal("0.125") and Decimal(x["amount"]) == 3000 for x in photo
+    )
     kit = next(x for x in r if x["itemLabel"] == "identity kit")
     assert (Decimal(kit["unitPrice"]), kit["platformLabel"]) == (Decimal(4), "Baidu Tieba")
 
@@ -65,15 +86,31 @@ def check_corroborated_claims(r: Rows) -> None:
 
 
 def check_evidence_trail(r: Rows) -> None:
-    assert {x["doc"] for x in r} == {f"00{i}" + s for i, s in enumerate(
-        ["_8200541f961867d5", "_2b4c41761c25b35f", "_7d2088a3fdb730a7", "_e90c2b98c3b68160", "_20eb87d0be669cf8"])}
+    assert {x["doc"] for x in r} == {
+        f"00{i}" + s
+        for i, s in enumerate(
+            [
+                "_8200541f961867d5",
+                "_2b4c41761c25b35f",
+                "_7d2088a3fdb730a7",
+                "_e90c2b98c3b68160",
+                "_20eb87d0be669cf8",
+            ]
+        )
+    }
     first = next(x for x in r if x["doc"].startswith("000"))
-    assert first["url"] == "https://www.ntdtv.com/gb/2019/12/05/a102723030.html" and first["outletName"] == "新唐人"
+    assert (
+        first["url"] == "https://www.ntdtv.com/gb/2019/12/05/a102723030.html"
+        and first["outletName"] == "新唐人"
+    )
 
 
 def check_claims_by_actor(r: Rows) -> None:
     jia = [x for x in r if x["actorName"] == "贾宝芝"]
-    assert jia and all(x["affiliation"] == "厦门瑞为信息技术有限公司研究中心" and x["kind"] == "Expert" for x in jia)
+    assert jia and all(
+        x["affiliation"] == "厦门瑞为信息技术有限公司研究中心" and x["kind"] == "Expert"
+        for x in jia
+    )
     assert any(x["kind"] == "Police unit" for x in r)
 
 
@@ -152,7 +189,9 @@ def test_malformed_sparql_names_the_file(tmp_path: Path) -> None:
         read_query(bad)
 
 
-@pytest.mark.parametrize("fmt, start", [("csv", "doc,title"), ("tsv", "?doc\t?title"), ("json", "{"), ("table", "doc")])
+@pytest.mark.parametrize(
+    "fmt, start", [("csv", "doc,title"), ("tsv", "?doc\t?title"), ("json", "{"), ("table", "doc")]
+)
 def test_result_formats(seed_graph: Graph, fmt: str, start: str) -> None:
     result = run_query(seed_graph, read_query(find_query("documents")))
     out = format_result(seed_graph, result, fmt)

@@ -18,7 +18,9 @@ def test_file_that_is_not_utf8_is_refused_not_half_read(tmp_path: Path) -> None:
         read_document(bad)
 
 
-@pytest.mark.parametrize("content, reason", [(b"", "empty"), (b"  \n", "empty"), (b"\x00\x01PK", "binary")])
+@pytest.mark.parametrize(
+    "content, reason", [(b"", "empty"), (b"  \n", "empty"), (b"\x00\x01PK", "binary")]
+)
 def test_empty_and_binary_files_are_refused(tmp_path: Path, content: bytes, reason: str) -> None:
     path = tmp_path / "x.txt"
     path.write_bytes(content)

@@ -107,18 +107,30 @@ BROKEN = [  # name, mutation, the rule that must catch it
     ("quote differs from text", quote_mismatch, "prk:QuoteMatchesTextShape"),
     ("offsets outside document", offsets_outside, "prk:OffsetsInsideDocumentShape"),
     ("technique slot holds a harm", technique_slot_holds_harm, "prk:ClaimTechniqueShape"),
-    ("technique mention denotes data type", mention_of_wrong_scheme, "prk:MentionConceptSchemeShape"),
+    (
+        "technique mention denotes data type",
+        mention_of_wrong_scheme,
+        "prk:MentionConceptSchemeShape",
+    ),
     ("two Chinese prefLabels", two_zh_preflabels, "prk:ConceptShape/skos:prefLabel"),
     ("altLabel shared by two concepts", shared_altlabel, "prk:UniqueLabelInSchemeShape"),
     ("negative price", negative_price, "prk:PriceObservationShape/prk:amount"),
     ("unit price not amount/quantity", wrong_unit_price, "prk:UnitPriceConsistentShape"),
     ("price not in CNY", price_in_dollars, "prk:PriceObservationShape/prk:currency"),
     ("claim without evidence", claim_without_evidence, "prk:ClaimEvidenceShape"),
-    ("claim with no technique, harm or remedy", claim_without_substance, "prk:ClaimHasSubstanceShape"),
+    (
+        "claim with no technique, harm or remedy",
+        claim_without_substance,
+        "prk:ClaimHasSubstanceShape",
+    ),
     ("claim with two modalities", claim_with_two_modalities, "prk:ClaimModalityShape"),
     ("concept without definition", concept_without_definition, "prk:TaxonomyLabelsShape"),
     ("broader concept in another scheme", broader_across_schemes, "prk:BroaderSameSchemeShape"),
-    ("evidence cites a mention outside it", evidence_cites_mention_elsewhere, "prk:EvidenceMentionInsideShape"),
+    (
+        "evidence cites a mention outside it",
+        evidence_cites_mention_elsewhere,
+        "prk:EvidenceMentionInsideShape",
+    ),
     ("document with empty text", document_without_text, "prk:DocumentTextShape"),
     ("mention without role", mention_without_role, "prk:MentionRoleShape"),
     ("actor with two names", actor_with_two_names, "prk:ActorShape/rdfs:label"),
@@ -132,8 +144,9 @@ def test_the_seed_graph_conforms(seed_graph: Graph) -> None:
 
 
 @pytest.mark.parametrize("name, mutate, rule", BROKEN, ids=[b[0] for b in BROKEN])
-def test_each_rule_catches_a_broken_copy(small_graph: Graph, name: str, mutate: Callable[[Graph], None],
-                                         rule: str) -> None:
+def test_each_rule_catches_a_broken_copy(
+    small_graph: Graph, name: str, mutate: Callable[[Graph], None], rule: str
+) -> None:
     g = copy_graph(small_graph)
     mutate(g)
     report = validate_graph(g)
@@ -151,11 +164,23 @@ def test_every_named_rule_is_exercised_by_a_broken_copy() -> None:
     warnings_only = {PRK.RecommendationNamesRemedyShape, PRK.ClaimLabelShape}
     untested = {shapes.namespace_manager.normalizeUri(s) for s in named - warnings_only} - tested
     # Document, anchor and evidence cardinality rules share one mechanism with those tested above.
-    allowed = {"prk:DocumentIdShape", "prk:DocumentTitleShape", "prk:DocumentHashShape",
-               "prk:DocumentDateShape", "prk:DocumentUrlShape", "prk:DocumentOutletShape",
-               "prk:AnchorContextShape", "prk:AnchorBeginShape", "prk:AnchorEndShape",
-               "prk:AnchorQuoteShape", "prk:MentionNegatedShape", "prk:MentionDenotesShape",
-               "prk:ClaimDataTypeShape", "prk:ClaimHarmShape", "prk:ClaimRemedyShape"}
+    allowed = {
+        "prk:DocumentIdShape",
+        "prk:DocumentTitleShape",
+        "prk:DocumentHashShape",
+        "prk:DocumentDateShape",
+        "prk:DocumentUrlShape",
+        "prk:DocumentOutletShape",
+        "prk:AnchorContextShape",
+        "prk:AnchorBeginShape",
+        "prk:AnchorEndShape",
+        "prk:AnchorQuoteShape",
+        "prk:MentionNegatedShape",
+        "prk:MentionDenotesShape",
+        "prk:ClaimDataTypeShape",
+        "prk:ClaimHarmShape",
+        "prk:ClaimRemedyShape",
+    }
     assert untested <= allowed, untested - allowed
 
 
@@ -182,12 +207,16 @@ def test_a_reviewed_waiver_deactivates_a_rule(small_graph: Graph, tmp_path) -> N
     waiver = tmp_path / "waivers.ttl"
     waiver.write_text(
         "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix prk: <https://w3id.org/prkg/ns#> .\n"
-        "prk:PriceObservationShape sh:deactivated true ; prk:waiverReason \"test\" .\n", encoding="utf-8")
+        'prk:PriceObservationShape sh:deactivated true ; prk:waiverReason "test" .\n',
+        encoding="utf-8",
+    )
     assert validate_graph(g, load_shapes(waiver)).conforms
 
 
 def test_messages_come_in_chinese_on_request(small_graph: Graph) -> None:
     g = copy_graph(small_graph)
     quote_mismatch(g)
-    (finding,) = [f for f in validate_graph(g, lang="zh").findings if f.shape == "prk:QuoteMatchesTextShape"]
+    (finding,) = [
+        f for f in validate_graph(g, lang="zh").findings if f.shape == "prk:QuoteMatchesTextShape"
+    ]
     assert "引文" in finding.message
