@@ -102,8 +102,7 @@ class _Builder:
     def document(self, x: Extraction) -> URIRef:
         d = x.doc
         node = doc_iri(d.doc_id)
-        for cls in (PRK.Document,):
-            self.add(node, RDF.type, cls)
+        self.add(node, RDF.type, PRK.Document)
         self.add(node, DCTERMS.identifier, Literal(d.doc_id))
         self.add(node, DCTERMS.title, Literal(d.title, lang=_ZH))
         self.add(node, NIF.isString, Literal(d.text))

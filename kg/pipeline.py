@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
+from rdflib.namespace import RDF
 
 from kg.clean import clean
 from kg.emit import build_graph, serialize, write_atomic, write_run_log
 from kg.extract import Extraction, extract
 from kg.lexicon import default_lexicon
+from kg.namespaces import PRK
 from kg.read import expand_inputs, read_document
 from kg.validate import Report, validate_graph
 
@@ -54,9 +56,6 @@ def summarise(extractions: list[Extraction], graph: Graph) -> dict[str, object]:
     """Counts for the build summary."""
     mentions = Counter(m.role for x in extractions for m in x.mentions)
     modality = Counter(c.modality for x in extractions for c in x.claims)
-    from rdflib.namespace import RDF
-
-    from kg.namespaces import PRK
 
     return {
         "documents": len(extractions),

@@ -151,7 +151,8 @@ def _cell(graph: Graph, value: object) -> str:
 def format_result(graph: Graph, result: Result, fmt: str = "table") -> str:
     """Render a SELECT result: an aligned table, or W3C SPARQL CSV, TSV or JSON results."""
     if fmt == "json":
-        return json.dumps(json.loads(result.serialize(format="json") or b"{}"), ensure_ascii=False, indent=1)
+        data = json.loads(result.serialize(format="json") or b"{}")
+        return json.dumps(data, ensure_ascii=False, indent=1)
     if fmt == "csv":
         return result.serialize(format="csv").decode("utf-8")  # type: ignore[union-attr]
     variables = [str(v) for v in result.vars or []]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
 from rdflib.namespace import RDFS, SH
+from rdflib.term import Node
 
 from kg.namespaces import NIF, bind_all
 from kg.resources import shapes_graph, waivers_path
