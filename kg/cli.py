@@ -82,10 +82,13 @@ def build(inputs: tuple[Path, ...], out: Path, fmt: str, no_validate: bool, lang
     files = expand_inputs(paths)
     if fmt != "ttl" and out == Path("build/graph.ttl"):
         out = out.with_suffix("." + fmt)
-    with click.progressbar(length=len(files), label="extracting", file=sys.stderr) as bar:
-        result = run_build(
-            files, out, fmt, validate=not no_validate, progress=lambda _: bar.update(1)
-        )
+    if sys.stderr.isatty():
+        with click.progressbar(length=len(files), label="extracting", file=sys.stderr) as bar:
+            result = run_build(
+                files, out, fmt, validate=not no_validate, progress=lambda _: bar.update(1)
+            )
+    else:
+        result = run_build(files, out, fmt, validate=not no_validate)
     c = result.counts
     mentions = cast(dict[str, int], c["mentions"])
     statements = cast(dict[str, int], c["claim_statements"])

@@ -156,6 +156,8 @@ class _Builder:
             m = p.mention
             node = price_iri(doc_id, m.start, m.end)
             self.add(node, RDF.type, PRK.PriceObservation)
+            label = f"{p.amount} CNY for {p.quantity}: {m.quote}"
+            self.add(node, RDFS.label, Literal(label, lang="zh"))
             self.add(node, PRK.amount, _dec(p.amount))
             self.add(node, PRK.currency, Literal("CNY"))
             self.add(node, PRK.quantity, _dec(p.quantity))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS, SH
+from rdflib.namespace import DCTERMS, RDFS, SH
 from rdflib.term import Node
 
 from kg.namespaces import NIF, bind_all
@@ -79,7 +79,10 @@ def _describe(data: Graph, node: Node | None) -> str:
     """The node's name plus what a curator recognises it by (quote or label)."""
     name = _short(data, node)
     quote = data.value(node, NIF.anchorOf) if isinstance(node, URIRef) else None
-    label = quote or (data.value(node, RDFS.label) if isinstance(node, URIRef) else None)
+    label = quote
+    for prop in (RDFS.label, DCTERMS.title):
+        if label is None and isinstance(node, URIRef):
+            label = data.value(node, prop)
     if label is not None:
         text = str(label)
         return f"{name} “{text[:40]}{'…' if len(text) > 40 else ''}”"
