@@ -1,6 +1,9 @@
 """Stage 2 — clean: raw page text to article text plus title, outlet, date and URL.
 
-HTML is parsed with the standard library's HTML parser; Markdown and plain text pass through.
+Full HTML pages go through trafilatura's main-content extraction; HTML fragments inside Markdown
+or text (as news mirrors publish them) through the standard library's HTML parser; plain text
+passes through. Rules are matched against the normalised line (Simplified script, NFKC), so a
+Traditional or full-width page is cleaned by the same rules.
 Navigation, ads, captions, weather tables, related-article lists and comment sections are
 dropped by the rules in ``kg/cleaning.toml``. The result's ``text`` is what every offset in the
 graph points into.
@@ -9,12 +12,16 @@ graph points into.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from html.parser import HTMLParser
 from typing import Any
 
+import trafilatura
+
+from kg.normalize import to_simplified
 from kg.read import RawDocument
 from kg.resources import cleaning_rules
 
@@ -138,6 +145,33 @@ def html_to_text(raw: str) -> str:
     return "".join(parser.parts)
 
 
+_FULL_PAGE = re.compile(r"<html[\s>]|<body[\s>]|<!doctype html", re.I)
+
+
+def _rule_view(line: str) -> str:
+    """What cleaning rules are matched against: NFKC and Simplified (same length not needed)."""
+    return to_simplified(unicodedata.normalize("NFKC", line))
+
+
+def page_to_text(raw: str) -> tuple[str, dict[str, str]]:
+    """Main text and metadata of a full HTML page, by trafilatura."""
+    text = trafilatura.extract(
+        raw, include_comments=False, include_tables=False, favor_precision=True, deduplicate=False
+    )
+    meta = trafilatura.extract_metadata(raw)
+    found = {}
+    if meta is not None:
+        for key, value in (("title", meta.title), ("url", meta.url), ("outlet", meta.sitename),
+                           ("date", meta.date)):
+            if value:
+                found[key] = str(value)
+    title = found.get("title")
+    body = text or ""
+    if title and not body.startswith(title):
+        body = f"{title}\n{body}"
+    return body, found
+
+
 def _first(patterns: tuple[tuple[re.Pattern[str], str | None], ...], text: str) -> str | None:
     for pattern, name in patterns:
         m = pattern.search(text)
@@ -171,13 +205,13 @@ def _article_lines(page: str) -> list[tuple[str, bool]]:
     rules = _rules()
     lines: list[tuple[str, bool]] = []
     for raw_line in page.split("\n"):
-        if any(p.search(raw_line) for p in rules.ends) and lines:
+        if any(p.search(_rule_view(raw_line)) for p in rules.ends) and lines:
             break
         line = raw_line
         for p in rules.drop_inline:
             line = p.sub("", line)
         line = _SPACES.sub(" ", line).strip()
-        if not line or any(p.search(line) for p in rules.drop_lines):
+        if not line or any(p.search(_rule_view(line)) for p in rules.drop_lines):
             continue
         m = rules.title.match(line)
         lines.append((m.group("title").strip(), True) if m else (line, False))
@@ -206,7 +240,13 @@ def clean(raw: RawDocument) -> Document:
     ('标题\\n正文。', '标题')
     """
     rules = _rules()
-    page = html_to_text(raw.text) if "<" in raw.text else raw.text
+    page_meta: dict[str, str] = {}
+    if _FULL_PAGE.search(raw.text[:5000]):
+        page, page_meta = page_to_text(raw.text)
+    elif "<" in raw.text:
+        page = html_to_text(raw.text)
+    else:
+        page = raw.text
     lines = _article_lines(page)
     # A caption repeating the title is dropped after the title itself.
     title = lines[0][0] if lines else ""
@@ -215,7 +255,15 @@ def clean(raw: RawDocument) -> Document:
     text_lines = _join_broken(
         [(ln, heading or i == 0) for i, (ln, heading) in enumerate(lines)], rules.join_min
     )
-    meta = _metadata(raw.text)
+    meta = _metadata(_rule_view(raw.text))
+    for key, value in {**page_meta, **raw.meta}.items():  # what the page or record states wins
+        if key == "date":
+            try:
+                meta["date"] = date.fromisoformat(value[:10])
+            except ValueError:
+                pass
+        elif key in ("url", "outlet"):
+            meta[key] = value
     return Document(
         doc_id=raw.doc_id,
         text="\n".join(text_lines),

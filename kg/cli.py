@@ -15,7 +15,7 @@ from typing import Any, TypeVar, cast
 import click
 
 from kg import __version__
-from kg.read import InputError
+from kg.read import DEFAULT_MAX_BYTES, InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_VIOLATIONS, EXIT_BAD_INPUT = 1, 2
@@ -59,7 +59,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1)
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -71,28 +71,34 @@ def main() -> None:
     "--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld"]), default="ttl", show_default=True
 )
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
-@lang_option
+@click.option("--strict", is_flag=True, help="Fail (exit 2, nothing written) if any input cannot be read.")
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Report and skip input files larger than this.")
 @_bad_input
-def build(inputs: tuple[Path, ...], out: Path, fmt: str, no_validate: bool, lang: str) -> None:
-    """Build the graph from article files or folders (default: seeds/)."""
+def build(
+    inputs: tuple[str, ...], out: Path, fmt: str, no_validate: bool, strict: bool, max_bytes: int
+) -> None:
+    """Build the graph from files, folders, glob patterns or .jsonl records (default: seeds/)."""
     from kg.pipeline import build as run_build
-    from kg.read import expand_inputs
 
-    paths = list(inputs) or [Path("seeds")]
-    files = expand_inputs(paths)
+    sources: list[Path | str] = list(inputs) or [Path("seeds")]
     if fmt != "ttl" and out == Path("build/graph.ttl"):
         out = out.with_suffix("." + fmt)
+    options = {"validate": not no_validate, "strict": strict, "max_bytes": max_bytes}
     if sys.stderr.isatty():
-        with click.progressbar(length=len(files), label="extracting", file=sys.stderr) as bar:
-            result = run_build(
-                files, out, fmt, validate=not no_validate, progress=lambda _: bar.update(1)
-            )
+        with click.progressbar(length=0, label="extracting", file=sys.stderr,
+                               show_pos=True, show_percent=False) as bar:
+            result = run_build(sources, out, fmt, progress=lambda _: bar.update(1), **options)  # type: ignore[arg-type]
     else:
-        result = run_build(files, out, fmt, validate=not no_validate)
+        result = run_build(sources, out, fmt, **options)  # type: ignore[arg-type]
     c = result.counts
     mentions = cast(dict[str, int], c["mentions"])
     statements = cast(dict[str, int], c["claim_statements"])
-    click.echo(f"documents read: {c['documents']}")
+    for problem in result.corpus.problems:
+        click.echo(f"kg: not read: {problem.line()}", err=True)
+    click.echo(f"documents read: {c['documents']} ({c['reports']} reports after grouping copies)")
+    if result.corpus.problems:
+        click.echo(f"inputs not read: {len(result.corpus.problems)} (listed above; --strict fails on them)")
     click.echo("mentions: " + ", ".join(f"{k} {v}" for k, v in mentions.items()))
     click.echo(
         f"claims: {c['claims']} (statements: "
@@ -110,9 +116,7 @@ def build(inputs: tuple[Path, ...], out: Path, fmt: str, no_validate: bool, lang
     if result.ok:
         click.echo(f"graph written to {result.written}")
     else:
-        click.echo(
-            f"graph NOT written to {out}; the rejected graph is in {result.written}", err=True
-        )
+        click.echo(f"graph NOT written to {out}; the rejected graph is in {result.written}", err=True)
         sys.exit(EXIT_VIOLATIONS)
 
 

@@ -30,8 +30,10 @@ from kg.mint import (
     mention_iri,
     outlet_iri,
     price_iri,
+    report_iri,
     run_iri,
 )
+from kg.copies import Report
 from kg.namespaces import NIF, PRK, ROLE_IRIS, SCHEMA, SLOTS, bind_all
 from kg.resources import vocabulary_graph
 from kg.speakers import Actor
@@ -180,8 +182,44 @@ def input_digest(extractions: Iterable[Extraction]) -> str:
     return h.hexdigest()
 
 
-def build_graph(extractions: list[Extraction], vocabulary: Graph | None = None) -> Graph:
-    """The knowledge graph of ``extractions``, with the vocabulary included."""
+def _copies(graph: Graph, reports: list[Report]) -> dict[str, str]:
+    """Report nodes and copy links; returns document id → report key."""
+    of: dict[str, str] = {}
+    for report in reports:
+        node = report_iri(report.key)
+        graph.add((node, RDF.type, PRK.Report))
+        graph.add((node, PRK.copyCount, _int(len(report.members))))
+        for member in report.members:
+            of[member] = report.key
+            graph.add((doc_iri(member), PRK.report, node))
+        for a, b, _ in report.pairs:
+            graph.add((doc_iri(a), PRK.nearDuplicateOf, doc_iri(b)))
+            graph.add((doc_iri(b), PRK.nearDuplicateOf, doc_iri(a)))
+    return of
+
+
+def _support(graph: Graph, extractions: list[Extraction], report_of: dict[str, str]) -> None:
+    """How many documents, independent reports and syndicated copies back each claim."""
+    docs: dict[URIRef, set[str]] = {}
+    for x in extractions:
+        for c in x.claims:
+            claim = claim_iri(c.modality, {r: map(str, v) for r, v in c.slots.items()})
+            docs.setdefault(claim, set()).add(x.doc.doc_id)
+    for claim, ids in docs.items():
+        reports = {report_of.get(d, d) for d in ids}
+        graph.add((claim, PRK.supportingDocuments, _int(len(ids))))
+        graph.add((claim, PRK.independentReports, _int(len(reports))))
+        graph.add((claim, PRK.syndicatedCopies, _int(len(ids) - len(reports))))
+
+
+def build_graph(
+    extractions: list[Extraction], reports: list[Report] | None = None, vocabulary: Graph | None = None
+) -> Graph:
+    """The knowledge graph of ``extractions``, with the vocabulary included.
+
+    ``reports`` groups near-duplicate documents (see :mod:`kg.copies`); without it every
+    document is a report of its own.
+    """
     vocab = vocabulary if vocabulary is not None else vocabulary_graph()
     graph = Graph()
     bind_all(graph)
@@ -198,6 +236,9 @@ def build_graph(extractions: list[Extraction], vocabulary: Graph | None = None) 
     builder = _Builder(graph, run, vocab)
     for x in extractions:
         builder.extraction(x)
+    if reports is None:
+        reports = [Report(x.doc.doc_id, (x.doc.doc_id,), ()) for x in extractions]
+    _support(graph, extractions, _copies(graph, reports))
     return graph
 
 

@@ -10,13 +10,14 @@ negated) and the speaker the sentence names. Every cue word comes from ``ontolog
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from rdflib import URIRef
 
 from kg.clean import Document
 from kg.lexicon import BLOCKED, PLATFORM, Lexicon, default_lexicon
+from kg.normalize import View, normalize
 from kg.prices import find_prices
 from kg.speakers import Actor, find_speaker, police_mentions, titled_mentions
 
@@ -241,13 +242,40 @@ def _clause_span(text: str, start: int, end: int) -> tuple[int, int]:
 def extract(doc: Document, lex: Lexicon | None = None) -> Extraction:
     """Extract mentions, claims and prices from one cleaned document.
 
+    Extraction reads the normalised view (Simplified script, NFKC widths); every span is then
+    mapped back so that offsets and quotes refer to the document's own text.
+
     >>> from kg.clean import Document
-    >>> d = Document("d", "专家建议，应选择多重验证方式。", "t", "d.txt", "0")
-    >>> [c.modality for c in extract(d).claims]
-    ['recommended']
+    >>> d = Document("d", "專家建議，應選擇多重驗證方式。", "t", "d.txt", "0")
+    >>> [(c.modality, c.mentions[0].quote) for c in extract(d).claims]
+    [('recommended', '多重驗證')]
     """
     lex = lex or default_lexicon()
-    text = doc.text
+    view = normalize(doc.text)
+    return _to_original(_extract_text(doc, view.text, lex), view, doc.text)
+
+
+def _moved(m: Mention, view: View, original: str) -> Mention:
+    start, end = view.span(m.start, m.end)
+    return replace(m, start=start, end=end, quote=original[start:end])
+
+
+def _to_original(x: Extraction, view: View, original: str) -> Extraction:
+    """The same findings with spans and quotes in the original text."""
+    moved = {id(m): _moved(m, view, original) for m in x.mentions}
+    out = Extraction(x.doc, actors=x.actors)
+    out.mentions = [moved[id(m)] for m in x.mentions]
+    for c in x.claims:
+        start, end = view.span(c.start, c.end)
+        mentions = tuple(moved.get(id(m)) or _moved(m, view, original) for m in c.mentions)
+        out.claims.append(replace(c, start=start, end=end, mentions=mentions))
+    for p in x.prices:
+        out.prices.append(replace(p, mention=moved.get(id(p.mention)) or _moved(p.mention, view, original)))
+    return out
+
+
+def _extract_text(doc: Document, text: str, lex: Lexicon) -> Extraction:
+    """Extraction over ``text`` (the normalised view of ``doc``), offsets into ``text``."""
     tokens = tokenize(text, lex)
     result = Extraction(doc)
     mentions = concept_mentions(text, tokens, lex)

@@ -52,6 +52,11 @@ def actor_iri(key: str) -> URIRef:
     return ID[f"actor/{digest(key)}"]
 
 
+def report_iri(key: str) -> URIRef:
+    """A report (group of copies) is named by its smallest member document id."""
+    return ID[f"report/{quote(key, safe='')}"]
+
+
 def outlet_iri(name: str) -> URIRef:
     return ID[f"outlet/{digest(name)}"]
 
