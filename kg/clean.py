@@ -161,8 +161,12 @@ def page_to_text(raw: str) -> tuple[str, dict[str, str]]:
     meta = trafilatura.extract_metadata(raw)
     found = {}
     if meta is not None:
-        for key, value in (("title", meta.title), ("url", meta.url), ("outlet", meta.sitename),
-                           ("date", meta.date)):
+        for key, value in (
+            ("title", meta.title),
+            ("url", meta.url),
+            ("outlet", meta.sitename),
+            ("date", meta.date),
+        ):
             if value:
                 found[key] = str(value)
     title = found.get("title")

@@ -71,9 +71,16 @@ def main() -> None:
     "--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld"]), default="ttl", show_default=True
 )
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
-@click.option("--strict", is_flag=True, help="Fail (exit 2, nothing written) if any input cannot be read.")
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
-              help="Report and skip input files larger than this.")
+@click.option(
+    "--strict", is_flag=True, help="Fail (exit 2, nothing written) if any input cannot be read."
+)
+@click.option(
+    "--max-bytes",
+    type=int,
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Report and skip input files larger than this.",
+)
 @_bad_input
 def build(
     inputs: tuple[str, ...], out: Path, fmt: str, no_validate: bool, strict: bool, max_bytes: int
@@ -86,8 +93,9 @@ def build(
         out = out.with_suffix("." + fmt)
     options = {"validate": not no_validate, "strict": strict, "max_bytes": max_bytes}
     if sys.stderr.isatty():
-        with click.progressbar(length=0, label="extracting", file=sys.stderr,
-                               show_pos=True, show_percent=False) as bar:
+        with click.progressbar(
+            length=0, label="extracting", file=sys.stderr, show_pos=True, show_percent=False
+        ) as bar:
             result = run_build(sources, out, fmt, progress=lambda _: bar.update(1), **options)  # type: ignore[arg-type]
     else:
         result = run_build(sources, out, fmt, **options)  # type: ignore[arg-type]
@@ -98,7 +106,9 @@ def build(
         click.echo(f"kg: not read: {problem.line()}", err=True)
     click.echo(f"documents read: {c['documents']} ({c['reports']} reports after grouping copies)")
     if result.corpus.problems:
-        click.echo(f"inputs not read: {len(result.corpus.problems)} (listed above; --strict fails on them)")
+        click.echo(
+            f"inputs not read: {len(result.corpus.problems)} (listed above; --strict fails on them)"
+        )
     click.echo("mentions: " + ", ".join(f"{k} {v}" for k, v in mentions.items()))
     click.echo(
         f"claims: {c['claims']} (statements: "
@@ -116,7 +126,9 @@ def build(
     if result.ok:
         click.echo(f"graph written to {result.written}")
     else:
-        click.echo(f"graph NOT written to {out}; the rejected graph is in {result.written}", err=True)
+        click.echo(
+            f"graph NOT written to {out}; the rejected graph is in {result.written}", err=True
+        )
         sys.exit(EXIT_VIOLATIONS)
 
 

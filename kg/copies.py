@@ -75,7 +75,6 @@ def group_copies(texts: dict[str, str], threshold: float = THRESHOLD) -> list[Re
     for doc_id in hashes:
         groups.setdefault(find(doc_id), []).append(doc_id)
     return [
-        Report(min(members), tuple(sorted(members)),
-               tuple(p for p in pairs if p[0] in members))
+        Report(min(members), tuple(sorted(members)), tuple(p for p in pairs if p[0] in members))
         for members in sorted(groups.values())
     ]

@@ -20,6 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg import __version__
+from kg.copies import Report
 from kg.extract import Extraction, Mention
 from kg.mint import (
     EXTRACTOR,
@@ -33,7 +34,6 @@ from kg.mint import (
     report_iri,
     run_iri,
 )
-from kg.copies import Report
 from kg.namespaces import NIF, PRK, ROLE_IRIS, SCHEMA, SLOTS, bind_all
 from kg.resources import vocabulary_graph
 from kg.speakers import Actor
@@ -213,7 +213,9 @@ def _support(graph: Graph, extractions: list[Extraction], report_of: dict[str, s
 
 
 def build_graph(
-    extractions: list[Extraction], reports: list[Report] | None = None, vocabulary: Graph | None = None
+    extractions: list[Extraction],
+    reports: list[Report] | None = None,
+    vocabulary: Graph | None = None,
 ) -> Graph:
     """The knowledge graph of ``extractions``, with the vocabulary included.
 

@@ -270,7 +270,9 @@ def _to_original(x: Extraction, view: View, original: str) -> Extraction:
         mentions = tuple(moved.get(id(m)) or _moved(m, view, original) for m in c.mentions)
         out.claims.append(replace(c, start=start, end=end, mentions=mentions))
     for p in x.prices:
-        out.prices.append(replace(p, mention=moved.get(id(p.mention)) or _moved(p.mention, view, original)))
+        out.prices.append(
+            replace(p, mention=moved.get(id(p.mention)) or _moved(p.mention, view, original))
+        )
     return out
 
 

@@ -43,7 +43,7 @@ class View:
 
 def to_simplified(text: str) -> str:
     """OpenCC Traditional→Simplified conversion (the same length for Chinese text)."""
-    return _t2s().convert(text)
+    return str(_t2s().convert(text))
 
 
 def normalize(text: str) -> View:

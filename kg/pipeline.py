@@ -14,11 +14,11 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from kg.clean import clean
+from kg.copies import Report, group_copies
 from kg.emit import build_graph, serialize, write_atomic, write_run_log
 from kg.extract import Extraction, extract
 from kg.lexicon import default_lexicon
 from kg.namespaces import PRK
-from kg.copies import Report, group_copies
 from kg.read import DEFAULT_MAX_BYTES, InputError, Problem, read_inputs
 from kg.validate import Report as ValidationReport
 from kg.validate import validate_graph
@@ -116,7 +116,9 @@ def build(
         first = corpus.problems[0].line() if corpus.problems else "no input given"
         raise InputError(f"no document could be read ({first})")
     if strict and corpus.problems:
-        raise InputError(f"{corpus.problems[0].line()} (--strict: {len(corpus.problems)} input(s) not read)")
+        raise InputError(
+            f"{corpus.problems[0].line()} (--strict: {len(corpus.problems)} input(s) not read)"
+        )
     graph = build_graph(corpus.extractions, corpus.reports)
     report = validate_graph(graph) if validate else None
     counts = summarise(corpus, graph)

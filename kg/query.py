@@ -136,7 +136,7 @@ def run_query(graph: Graph, query: QueryFile, params: dict[str, str] | None = No
     bindings = {name: _term(value) for name, value in params.items()}
     try:
         result = graph.query(query.text, initBindings=bindings)
-        result.bindings  # evaluate now, so a failure is reported here, naming the file
+        _ = result.bindings  # evaluate now, so a failure is reported here, naming the file
     except Exception as err:  # noqa: BLE001 - the SPARQL engine raises many types
         reason = " ".join(str(err).split())[:160]
         raise InputError(f"{query.path}: query failed ({type(err).__name__}: {reason})") from None

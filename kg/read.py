@@ -72,7 +72,9 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as err:
         if err.reason == "unexpected end of data" and err.start >= len(data) - 3:
-            raise InputError(f"{path}: truncated (the file ends inside a UTF-8 character)") from None
+            raise InputError(
+                f"{path}: truncated (the file ends inside a UTF-8 character)"
+            ) from None
         utf8_error = err
     best = from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS).best()
     if best is None:
@@ -140,7 +142,11 @@ def expand_inputs(inputs: Iterable[Path | str]) -> tuple[list[Path], list[Proble
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found = [p for p in path.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES + RECORD_SUFFIXES]
+            found = [
+                p
+                for p in path.iterdir()
+                if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES + RECORD_SUFFIXES
+            ]
             if not found:
                 problems.append(Problem(str(path), "folder holds no .txt/.md/.html/.jsonl inputs"))
             files.update(found)
@@ -156,7 +162,9 @@ def expand_inputs(inputs: Iterable[Path | str]) -> tuple[list[Path], list[Proble
     return sorted(files, key=lambda p: (p.stem, str(p))), problems
 
 
-def read_inputs(inputs: Iterable[Path | str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[RawDocument], list[Problem]]:
+def read_inputs(
+    inputs: Iterable[Path | str], max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[list[RawDocument], list[Problem]]:
     """Read every input; what cannot be read is reported, never dropped silently."""
     paths, problems = expand_inputs(inputs)
     docs: list[RawDocument] = []
@@ -174,7 +182,12 @@ def read_inputs(inputs: Iterable[Path | str], max_bytes: int = DEFAULT_MAX_BYTES
     unique: list[RawDocument] = []
     for doc in docs:
         if doc.doc_id in seen:
-            problems.append(Problem(str(doc.path), f"document id {doc.doc_id!r} already used by {seen[doc.doc_id].path}"))
+            problems.append(
+                Problem(
+                    str(doc.path),
+                    f"document id {doc.doc_id!r} already used by {seen[doc.doc_id].path}",
+                )
+            )
             continue
         seen[doc.doc_id] = doc
         unique.append(doc)

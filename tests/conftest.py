@@ -9,7 +9,7 @@ from rdflib import Graph
 
 from kg.emit import build_graph
 from kg.extract import Extraction
-from kg.pipeline import extract_paths
+from kg.pipeline import Corpus, extract_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -20,15 +20,23 @@ XINHUA_COPIES = ("002_7d2088a3fdb730a7", "003_e90c2b98c3b68160")
 
 
 @pytest.fixture(scope="session")
-def extractions() -> dict[str, Extraction]:
-    """Every seed read, cleaned and extracted, by document id."""
-    return {x.doc.doc_id: x for x in extract_paths([SEEDS])}
+def corpus() -> Corpus:
+    """Every seed read, cleaned and extracted, with copies grouped into reports."""
+    result = extract_inputs([SEEDS])
+    assert not result.problems
+    return result
 
 
 @pytest.fixture(scope="session")
-def seed_graph(extractions: dict[str, Extraction]) -> Graph:
+def extractions(corpus: Corpus) -> dict[str, Extraction]:
+    """Every seed's extraction, by document id."""
+    return {x.doc.doc_id: x for x in corpus.extractions}
+
+
+@pytest.fixture(scope="session")
+def seed_graph(corpus: Corpus) -> Graph:
     """The knowledge graph of all five seeds (do not mutate: copy first)."""
-    return build_graph(list(extractions.values()))
+    return build_graph(corpus.extractions, corpus.reports)
 
 
 @pytest.fixture(scope="session")

@@ -91,10 +91,26 @@ def test_a_failed_build_leaves_the_previous_graph_in_place(tmp_path: Path) -> No
     out.write_text("previous", encoding="utf-8")
     bad = tmp_path / "in"
     bad.mkdir()
-    (bad / "a.txt").write_bytes("人脸".encode("gbk"))
+    (bad / "a.txt").write_bytes(b"\x00\x01binary")
     result = CliRunner().invoke(main, ["build", str(bad), "--out", str(out)])
-    assert result.exit_code == 2 and "a.txt: not valid UTF-8" in result.output
+    assert result.exit_code == 2 and "no document could be read" in result.output
+    assert "a.txt: binary file" in result.output
     assert out.read_text(encoding="utf-8") == "previous"
+
+
+def test_unreadable_inputs_are_reported_and_strict_makes_them_fatal(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("专家建议，应选择多重验证方式。", encoding="utf-8")
+    (corpus / "empty.txt").write_bytes(b"")
+    out = tmp_path / "graph.ttl"
+    result = CliRunner().invoke(main, ["build", str(corpus), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "not read: " in result.output and "empty.txt: file is empty" in result.output
+    assert "inputs not read: 1" in result.output and out.exists()
+    out.unlink()
+    strict = CliRunner().invoke(main, ["build", str(corpus), "--out", str(out), "--strict"])
+    assert strict.exit_code == 2 and "--strict" in strict.output and not out.exists()
 
 
 def test_eval_prints_scores_and_errors_on_request() -> None:

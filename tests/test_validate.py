@@ -103,7 +103,32 @@ def actor_with_two_names(g: Graph) -> None:
     g.add((_first(g, PRK.Expert), RDFS.label, Literal("另一个名字", lang="zh")))
 
 
+def document_without_report(g: Graph) -> None:
+    g.remove((_first(g, PRK.Document), PRK.report, None))
+
+
+def claim_without_support_count(g: Graph) -> None:
+    g.remove((_first(g, PRK.Claim), PRK.supportingDocuments, None))
+
+
+def claim_with_wrong_support_count(g: Graph) -> None:
+    claim = _first(g, PRK.Claim)
+    _set(g, claim, PRK.supportingDocuments, Literal(7, datatype=XSD.nonNegativeInteger))
+    _set(g, claim, PRK.syndicatedCopies, Literal(6, datatype=XSD.nonNegativeInteger))
+
+
 BROKEN = [  # name, mutation, the rule that must catch it
+    ("document in no report", document_without_report, "prk:DocumentReportShape"),
+    (
+        "claim without support count",
+        claim_without_support_count,
+        "prk:ClaimSupportShape/prk:supportingDocuments",
+    ),
+    (
+        "support counts disagree with evidence",
+        claim_with_wrong_support_count,
+        "prk:ClaimSupportCountsShape",
+    ),
     ("quote differs from text", quote_mismatch, "prk:QuoteMatchesTextShape"),
     ("offsets outside document", offsets_outside, "prk:OffsetsInsideDocumentShape"),
     ("technique slot holds a harm", technique_slot_holds_harm, "prk:ClaimTechniqueShape"),
