@@ -39,6 +39,7 @@ class Document:
     title: str
     source_file: str
     sha256: str
+    encoding: str = "utf-8"
     outlet: str | None = None
     original_source: str | None = None
     date: date | None = None
@@ -274,5 +275,6 @@ def clean(raw: RawDocument) -> Document:
         title=title,
         source_file=raw.path.name,
         sha256=raw.sha256,
+        encoding=raw.encoding,
         **meta,
     )

@@ -112,6 +112,7 @@ class _Builder:
         self.add(node, NIF.endIndex, _int(len(d.text)))
         self.add(node, PRK.sourceFile, Literal(d.source_file))
         self.add(node, PRK.sha256, Literal(d.sha256))
+        self.add(node, PRK.sourceEncoding, Literal(d.encoding))
         self.add(node, PRK.outlet, self.outlet(d.outlet))
         self.add(node, PRK.originalSource, self.outlet(d.original_source))
         if d.date:

@@ -95,6 +95,10 @@ def document_without_text(g: Graph) -> None:
     g.add((_first(g, PRK.Document), NIF.isString, Literal("")))
 
 
+def document_with_two_encodings(g: Graph) -> None:
+    g.add((_first(g, PRK.Document), PRK.sourceEncoding, Literal("big5")))
+
+
 def mention_without_role(g: Graph) -> None:
     g.remove((_first(g, PRK.Mention), PRK.role, None))
 
@@ -159,6 +163,7 @@ BROKEN = [  # name, mutation, the rule that must catch it
     ("document with empty text", document_without_text, "prk:DocumentTextShape"),
     ("mention without role", mention_without_role, "prk:MentionRoleShape"),
     ("actor with two names", actor_with_two_names, "prk:ActorShape/rdfs:label"),
+    ("document with two encodings", document_with_two_encodings, "prk:DocumentEncodingShape"),
 ]
 
 
