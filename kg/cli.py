@@ -212,6 +212,115 @@ def validate(graph_path: Path, waivers: Path | None, as_json: bool, lang: str) -
         sys.exit(EXIT_VIOLATIONS)
 
 
+dpv_option = click.option(
+    "--dpv",
+    "dpv_dir",
+    type=click.Path(path_type=Path),
+    envvar="PRKG_DPV",
+    required=True,
+    help="Folder of the unmodified DPV release's Turtle files (or set PRKG_DPV).",
+)
+
+
+@main.group()
+def link() -> None:
+    """Links to W3C DPV and to legal provisions: check them, propose new ones."""
+
+
+@link.command("check")
+@dpv_option
+@click.option(
+    "--mappings",
+    "mapping_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="SSSOM TSV file(s) to check (default: the shipped ontology/mappings/*.sssom.tsv).",
+)
+@_bad_input
+def link_check(dpv_dir: Path, mapping_paths: tuple[Path, ...]) -> None:
+    """Fail on any mapping whose target is missing from DPV or deprecated there."""
+    from kg.link import link_check as run_check
+    from kg.resources import mapping_files, vocabulary_graph
+
+    vocab = vocabulary_graph()
+    report = run_check(dpv_dir, list(mapping_paths) or mapping_files(), vocab)
+    for line in report.lines(vocab):
+        click.echo(line)
+    if not report.ok:
+        sys.exit(EXIT_VIOLATIONS)
+
+
+@link.command("propose")
+@dpv_option
+@click.option("--min-score", type=float, default=0.6, show_default=True, help="0..1 similarity.")
+@click.option("--per-concept", type=int, default=3, show_default=True)
+@click.option("--all", "all_concepts", is_flag=True, help="Also concepts that are mapped already.")
+@click.option("--out", type=click.Path(path_type=Path), help="Write the SSSOM rows here.")
+@_bad_input
+def link_propose(
+    dpv_dir: Path, min_score: float, per_concept: int, all_concepts: bool, out: Path | None
+) -> None:
+    """Propose DPV targets for unmapped concepts by label similarity, as SSSOM rows to review."""
+    from kg.emit import write_atomic
+    from kg.link import (
+        candidates_tsv,
+        concepts,
+        load_dpv,
+        propose_mappings,
+        read_mapping_files,
+        unmapped,
+    )
+    from kg.resources import mapping_files, vocabulary_graph
+
+    vocab = vocabulary_graph()
+    dpv = load_dpv(dpv_dir)
+    pool = concepts(vocab) if all_concepts else unmapped(vocab, read_mapping_files(mapping_files()))
+    found = propose_mappings(
+        vocab, dpv, [c for _, c in pool], min_score=min_score, per_concept=per_concept
+    )
+    text = candidates_tsv(found, vocab, dpv)
+    if out:
+        write_atomic(out, text.encode("utf-8"))
+        click.echo(f"{len(found)} candidate(s) for {len(pool)} concept(s) written to {out}")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.group()
+def export() -> None:
+    """Exports for people without RDF tooling."""
+
+
+@export.command("mappings")
+@click.option("--out", type=click.Path(path_type=Path), help="CSV file (default: stdout).")
+@_bad_input
+def export_mappings(out: Path | None) -> None:
+    """Every DPV and legal mapping as CSV with full IRIs, justification, confidence, curator."""
+    from kg.emit import write_atomic
+    from kg.link import mappings_csv, read_mapping_files
+    from kg.resources import mapping_files, vocabulary_graph
+
+    text = mappings_csv(read_mapping_files(mapping_files()), vocabulary_graph())
+    if out:
+        write_atomic(out, text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
+
+
+@export.command("context")
+@click.option("--out", type=click.Path(path_type=Path), help="File (default: stdout).")
+def export_context(out: Path | None) -> None:
+    """The JSON-LD context the graph's JSON-LD uses (publish it at w3id.org/prkg/context.jsonld)."""
+    from kg.emit import write_atomic
+    from kg.resources import context_path
+
+    data = context_path().read_bytes()
+    if out:
+        write_atomic(out, data)
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
+
+
 @main.command(name="eval")
 @click.option(
     "--gold", required=True, type=click.Path(path_type=Path), help="Gold annotations (JSON Lines)."

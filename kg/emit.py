@@ -35,7 +35,7 @@ from kg.mint import (
     run_iri,
 )
 from kg.namespaces import NIF, PRK, ROLE_IRIS, SCHEMA, SLOTS, bind_all
-from kg.resources import vocabulary_graph
+from kg.resources import jsonld_context, vocabulary_graph
 from kg.speakers import Actor
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
@@ -251,14 +251,21 @@ def serialize(graph: Graph, fmt: str = "ttl") -> bytes:
         lines = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
         return b"".join(sorted(line for line in lines if line.strip()))
     if fmt == "jsonld":
-        data = json.loads(graph.serialize(format="json-ld", encoding="utf-8"))
-        items = data if isinstance(data, list) else data.get("@graph", [data])
-        items = sorted(items, key=lambda n: str(n.get("@id", "")))
+        # Compact JSON-LD with the project's context (ontology/context.jsonld) inlined, so plain
+        # JSON readers get short keys ("technique", "quote", "begin") and the file stays valid RDF.
+        context = jsonld_context()
+        data = json.loads(
+            graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
+        )
+        items = data.get("@graph", [data]) if isinstance(data, dict) else data
+        items = [{k: v for k, v in n.items() if k != "@context"} for n in items]
+        items.sort(key=lambda n: str(n.get("iri", n.get("@id", ""))))
         for node in items:
             for values in node.values():
                 if isinstance(values, list):
                     values.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-        return json.dumps(items, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+        out = {"@context": context, "@graph": items}
+        return json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
     return graph.serialize(format=FORMATS[fmt], encoding="utf-8")
 
 

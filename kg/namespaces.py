@@ -17,6 +17,9 @@ KP = Namespace(BASE + "platform/")
 CUE = Namespace(BASE + "cue/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 SCHEMA = Namespace("https://schema.org/")
+LAW = Namespace(BASE + "law/")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+DPV = Namespace("https://w3id.org/dpv#")
 
 PREFIXES: dict[str, Namespace] = {
     "prk": PRK,
@@ -29,6 +32,18 @@ PREFIXES: dict[str, Namespace] = {
     "cue": CUE,
     "nif": NIF,
     "schema": SCHEMA,
+    "law": LAW,
+    "eli": ELI,
+    "dpv": DPV,
+    "pd": Namespace("https://w3id.org/dpv/pd#"),
+    "risk": Namespace("https://w3id.org/dpv/risk#"),
+    "tech": Namespace("https://w3id.org/dpv/tech#"),
+    "ai": Namespace("https://w3id.org/dpv/ai#"),
+    "eu-gdpr": Namespace("https://w3id.org/dpv/legal/eu/gdpr#"),
+    "sector-finance": Namespace("https://w3id.org/dpv/sector/finance#"),
+    "loc": Namespace("https://w3id.org/dpv/loc#"),
+    "sssom": Namespace("https://w3id.org/sssom/"),
+    "semapv": Namespace("https://w3id.org/semapv/vocab/"),
     "skos": Namespace(str(SKOS)),
     "prov": Namespace(str(PROV)),
     "dcterms": Namespace(str(DCTERMS)),

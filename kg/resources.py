@@ -38,6 +38,11 @@ def vocabulary_files() -> list[Path]:
     return sorted(p for p in data_dir("ontology").glob("*.ttl") if p.name not in skip)
 
 
+def mapping_files() -> list[Path]:
+    """The reviewed SSSOM mapping tables in ``ontology/mappings/``, sorted."""
+    return sorted((data_dir("ontology") / "mappings").glob("*.sssom.tsv"))
+
+
 def shapes_path() -> Path:
     """The SHACL shapes file."""
     return data_dir("ontology") / SHAPES_FILE
@@ -55,11 +60,32 @@ def query_files() -> list[Path]:
 
 @cache
 def vocabulary_graph() -> Graph:
-    """The ontology, the four concept schemes, cues and platforms as one graph (cached)."""
+    """Ontology, concept schemes, cues, platforms, provisions and mappings as one graph (cached)."""
+    from kg.link import mapping_graph, read_mapping_files
+
     graph = Graph()
     for path in vocabulary_files():
         graph.parse(path, format="turtle")
+    graph += mapping_graph(read_mapping_files(mapping_files()))
     return graph
+
+
+def context_path() -> Path:
+    """The JSON-LD context (to be published at https://w3id.org/prkg/context.jsonld)."""
+    return data_dir("ontology") / "context.jsonld"
+
+
+@cache
+def _context_text() -> str:
+    return context_path().read_text(encoding="utf-8")
+
+
+def jsonld_context() -> dict[str, Any]:
+    """The JSON-LD context object (a fresh copy each call)."""
+    import json
+
+    context: dict[str, Any] = json.loads(_context_text())["@context"]
+    return context
 
 
 @cache

@@ -143,6 +143,50 @@ def check_concept_frequency(r: Rows) -> None:
     assert face["roleName"] == "datatype" and int(face["documents"]) == 5
 
 
+def check_provisions_for_traded_data(r: Rows) -> None:
+    by = {x["dataTypeLabel"]: x for x in r}
+    kit = by["identity kit"]
+    assert (kit["observations"], kit["minUnitPrice"]) == ("1", "4.0")
+    assert set(kit["provisions"].split("; ")) == {
+        "Civil Code Art. 1034",
+        "Criminal Law Art. 253-1",
+        "PIPL Art. 10",
+    }
+    photo = by["face photo"]  # inherits the biometric provisions of its broader concepts
+    assert photo["observations"] == "6" and Decimal(photo["minUnitPrice"]) == Decimal("0.000267")
+    assert {"Civil Code Art. 1018", "PIPL Art. 28", "GDPR Art. 9"} <= set(
+        photo["provisions"].split("; ")
+    )
+    assert r[0]["observations"] == "6"
+
+
+def check_harms_with_dpv_risk(r: Rows) -> None:
+    pairs = {
+        (x["harmLabel"], x["match"].rsplit("#", 1)[1], x["dpvRisk"].rsplit("#", 1)[1]) for x in r
+    }
+    assert ("financial loss", "exactMatch", "FinancialLoss") in pairs
+    assert ("account takeover", "closeMatch", "CompromiseAccount") in pairs
+    top = r[0]
+    assert (top["harmLabel"], top["claims"], top["confidence"]) == ("privacy breach", "9", "0.8")
+    assert not any(x["harmLabel"] in ("surveillance", "money laundering") for x in r)  # not risk:
+
+
+def check_remedies_to_measures_and_law(r: Rows) -> None:
+    by = {x["remedyLabel"]: x for x in r}
+    assert by["complaint"]["dpvCounterparts"] == "https://w3id.org/dpv/legal/eu/gdpr#A77"
+    assert by["complaint"]["legalBasis"] == "PIPL Art. 65"
+    assert by["legislation"]["recommendations"] == "4" and "legalBasis" not in by["legislation"]
+    assert "personal caution" not in by  # no DPV counterpart and no legal basis
+
+
+def check_dpv_gaps(r: Rows) -> None:
+    assert [(x["label"], x["mentions"]) for x in r] == [
+        ("personal caution", "2"),
+        ("SMS code platform", "0"),
+        ("account farming", "0"),
+    ]
+
+
 def check_zero_rows(r: Rows) -> None:
     assert r == []
 
@@ -162,6 +206,10 @@ EXPECTED: dict[str, Callable[[Rows], None]] = {
     "denied-claims": check_denied_claims,
     "platforms-in-trade": check_platforms_in_trade,
     "concept-frequency": check_concept_frequency,
+    "provisions-for-traded-data": check_provisions_for_traded_data,
+    "harms-with-dpv-risk": check_harms_with_dpv_risk,
+    "remedies-to-measures-and-law": check_remedies_to_measures_and_law,
+    "dpv-gaps": check_dpv_gaps,
     "claim-without-evidence-violation": check_zero_rows,
     "quote-offset-violation": check_zero_rows,
 }

@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS, XSD
 
-from kg.namespaces import KD, KH, KT, NIF, PRK
+from kg.link import PAV, SSSOM
+from kg.namespaces import DPV, ELI, KD, KH, KT, LAW, NIF, PRK, SCHEMA
 from kg.resources import shapes_graph
 from kg.validate import load_shapes, validate_graph
 from tests.conftest import copy_graph
@@ -99,6 +100,60 @@ def document_with_two_encodings(g: Graph) -> None:
     g.add((_first(g, PRK.Document), PRK.sourceEncoding, Literal("big5")))
 
 
+PIPL_28 = LAW["pipl/art-28"]
+
+
+def provision_without_date_in_force(g: Graph) -> None:
+    g.remove((PIPL_28, ELI.first_date_entry_in_force, None))
+
+
+def provision_without_jurisdiction(g: Graph) -> None:
+    g.remove((PIPL_28, DPV.hasJurisdiction, None))
+
+
+def provision_with_english_title_only(g: Graph) -> None:
+    for title in list(g.objects(PIPL_28, DCTERMS.title)):
+        if title.language == "zh":  # type: ignore[union-attr]
+            g.remove((PIPL_28, DCTERMS.title, title))
+
+
+def provision_without_number(g: Graph) -> None:
+    g.remove((PIPL_28, ELI.number, None))
+
+
+def provision_outside_any_act(g: Graph) -> None:
+    g.remove((PIPL_28, ELI.is_part_of, None))
+
+
+def act_without_short_title(g: Graph) -> None:
+    g.remove((LAW.pipl, DCTERMS.alternative, None))
+
+
+def act_without_url(g: Graph) -> None:
+    g.remove((LAW.pipl, SCHEMA.url, None))
+
+
+def governed_by_a_concept(g: Graph) -> None:
+    g.add((KD["face-photo"], PRK.governedBy, KD["face-data"]))
+
+
+def _a_mapping(g: Graph) -> URIRef:
+    return sorted(g.subjects(RDF.type, SSSOM.Mapping))[0]  # type: ignore[type-var, return-value]
+
+
+def mapping_with_confidence_above_one(g: Graph) -> None:
+    rec = _a_mapping(g)
+    g.set((rec, SSSOM.confidence, Literal(1.5, datatype=XSD.double)))
+
+
+def mapping_without_justification(g: Graph) -> None:
+    g.remove((_a_mapping(g), SSSOM.mapping_justification, None))
+
+
+def mapping_without_curator(g: Graph) -> None:
+    g.remove((_a_mapping(g), PAV.authoredBy, None))
+
+
 def mention_without_role(g: Graph) -> None:
     g.remove((_first(g, PRK.Mention), PRK.role, None))
 
@@ -164,6 +219,29 @@ BROKEN = [  # name, mutation, the rule that must catch it
     ("mention without role", mention_without_role, "prk:MentionRoleShape"),
     ("actor with two names", actor_with_two_names, "prk:ActorShape/rdfs:label"),
     ("document with two encodings", document_with_two_encodings, "prk:DocumentEncodingShape"),
+    ("provision without date in force", provision_without_date_in_force, "prk:LegalInForceShape"),
+    (
+        "provision without jurisdiction",
+        provision_without_jurisdiction,
+        "prk:LegalJurisdictionShape",
+    ),
+    ("provision with English title only", provision_with_english_title_only, "prk:LegalTitleShape"),
+    ("provision without number", provision_without_number, "prk:LegalNumberShape"),
+    (
+        "provision outside any act",
+        provision_outside_any_act,
+        "prk:LegalProvisionShape/eli:is_part_of",
+    ),
+    ("act without short title", act_without_short_title, "prk:LegalShortTitleShape"),
+    ("act without official URL", act_without_url, "prk:LegalActShape/schema:url"),
+    ("governed by a concept", governed_by_a_concept, "prk:GovernedByShape/prk:governedBy"),
+    ("mapping confidence 1.5", mapping_with_confidence_above_one, "prk:MappingConfidenceShape"),
+    (
+        "mapping without justification",
+        mapping_without_justification,
+        "prk:MappingJustificationShape",
+    ),
+    ("mapping without curator", mapping_without_curator, "prk:MappingAuthorShape"),
 ]
 
 
