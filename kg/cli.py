@@ -81,9 +81,23 @@ def main() -> None:
     show_default=True,
     help="Report and skip input files larger than this.",
 )
+@click.option(
+    "--curation",
+    "curation_dir",
+    type=click.Path(path_type=Path),
+    default=Path("curation"),
+    show_default=True,
+    help="Folder of accepted curator edits to replay.",
+)
 @_bad_input
 def build(
-    inputs: tuple[str, ...], out: Path, fmt: str, no_validate: bool, strict: bool, max_bytes: int
+    inputs: tuple[str, ...],
+    out: Path,
+    fmt: str,
+    no_validate: bool,
+    strict: bool,
+    max_bytes: int,
+    curation_dir: Path,
 ) -> None:
     """Build the graph from files, folders, glob patterns or .jsonl records (default: seeds/)."""
     from kg.pipeline import build as run_build
@@ -91,7 +105,12 @@ def build(
     sources: list[Path | str] = list(inputs) or [Path("seeds")]
     if fmt != "ttl" and out == Path("build/graph.ttl"):
         out = out.with_suffix("." + fmt)
-    options = {"validate": not no_validate, "strict": strict, "max_bytes": max_bytes}
+    options = {
+        "validate": not no_validate,
+        "strict": strict,
+        "max_bytes": max_bytes,
+        "curation": curation_dir,
+    }
     if sys.stderr.isatty():
         with click.progressbar(
             length=0, label="extracting", file=sys.stderr, show_pos=True, show_percent=False
@@ -117,6 +136,9 @@ def build(
     )
     click.echo(f"price observations: {c['price_observations']}")
     click.echo(f"triples: {c['triples']}")
+    if result.curation is not None:
+        for line in result.curation.lines():
+            click.echo(line, err=line.lstrip().startswith("ORPHANED"))
     if result.report is None:
         click.echo("validation: skipped")
     else:
@@ -319,6 +341,102 @@ def export_context(out: Path | None) -> None:
         write_atomic(out, data)
     else:
         click.echo(data.decode("utf-8"), nl=False)
+
+
+curation_option = click.option(
+    "--curation",
+    "curation_dir",
+    type=click.Path(path_type=Path),
+    default=Path("curation"),
+    show_default=True,
+    help="Folder of accepted curator edits.",
+)
+
+
+@main.group()
+def edit() -> None:
+    """Curator edits: check one before accepting it, or apply it."""
+
+
+def _run_edit(edit_path: Path, graph_path: Path, keep: bool, curation_dir: Path) -> None:
+    from kg.curate import accept, check_edit, edit_files, read_edit, tracking_graph
+    from kg.emit import serialize, write_atomic
+    from kg.query import load_graph
+
+    edit_ = read_edit(edit_path)
+    graph = tracking_graph(load_graph(graph_path))
+    sequence = len(edit_files(curation_dir)) + 1
+    result = check_edit(graph, edit_, keep=keep, sequence=sequence)
+    for line in result.lines():
+        click.echo(line)
+    if not result.accepted:
+        sys.exit(EXIT_VIOLATIONS)
+    if keep:
+        stored = accept(edit_, curation_dir)
+        fmt = {".nt": "nt", ".jsonld": "jsonld"}.get(graph_path.suffix, "ttl")
+        write_atomic(graph_path, serialize(graph, fmt))
+        click.echo(f"recorded as {stored}; {graph_path} updated")
+
+
+@edit.command("check")
+@click.argument("edit_path", metavar="FILE", type=click.Path(path_type=Path))
+@graph_option
+@curation_option
+@_bad_input
+def edit_check(edit_path: Path, graph_path: Path, curation_dir: Path) -> None:
+    """Apply FILE to a copy of the graph, validate what it touches, say accept (0) or reject (1)."""
+    _run_edit(edit_path, graph_path, keep=False, curation_dir=curation_dir)
+
+
+@edit.command("apply")
+@click.argument("edit_path", metavar="FILE", type=click.Path(path_type=Path))
+@graph_option
+@curation_option
+@_bad_input
+def edit_apply(edit_path: Path, graph_path: Path, curation_dir: Path) -> None:
+    """Check FILE; if accepted, record it in curation/ and update the graph; else change nothing."""
+    _run_edit(edit_path, graph_path, keep=True, curation_dir=curation_dir)
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_bad_input
+def diff(old: Path, new: Path, as_json: bool) -> None:
+    """Claims, concepts and mappings added, removed and changed between two graph files."""
+    from kg.curate import diff_graphs, diff_lines
+    from kg.query import load_graph
+
+    result = diff_graphs(load_graph(old), load_graph(new))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        for line in diff_lines(result):
+            click.echo(line)
+
+
+@main.command()
+@click.argument("iri")
+@graph_option
+@_bad_input
+def history(iri: str, graph_path: Path) -> None:
+    """The curator edits that touched a node (full IRI or prefixed name such as kh:fraud)."""
+    from rdflib import URIRef
+
+    from kg.curate import history as edit_history
+    from kg.namespaces import PREFIXES
+    from kg.query import load_graph
+
+    prefix, _, local = iri.partition(":")
+    node = (
+        URIRef(PREFIXES[prefix] + local) if prefix in PREFIXES and "//" not in iri else URIRef(iri)
+    )
+    rows = edit_history(load_graph(graph_path), node)
+    if not rows:
+        click.echo(f"no curator edit touched {iri}")
+    for r in rows:
+        click.echo(f"{r['sequence']:>4}  {r['date']}  {r['curator']}  {r['file']}  — {r['reason']}")
 
 
 @main.command(name="eval")

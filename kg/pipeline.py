@@ -15,15 +15,18 @@ from rdflib.namespace import RDF
 
 from kg.clean import clean
 from kg.copies import Report, group_copies
+from kg.curate import Replay, edit_files, read_edit, replay, tracking_graph, vocabulary_with_edits
 from kg.emit import build_graph, serialize, write_atomic, write_run_log
 from kg.extract import Extraction, extract
-from kg.lexicon import default_lexicon
+from kg.lexicon import Lexicon, build_lexicon, default_lexicon
 from kg.namespaces import PRK
 from kg.read import DEFAULT_MAX_BYTES, InputError, Problem, read_inputs
+from kg.resources import vocabulary_graph
 from kg.validate import Report as ValidationReport
 from kg.validate import validate_graph
 
 DEFAULT_OUT = Path("build/graph.ttl")
+DEFAULT_CURATION = Path("curation")
 
 
 @dataclass
@@ -44,6 +47,7 @@ class BuildResult:
     report: ValidationReport | None
     written: Path | None
     counts: dict[str, object] = field(default_factory=dict)
+    curation: Replay | None = None
 
     @property
     def extractions(self) -> list[Extraction]:
@@ -58,9 +62,10 @@ def extract_inputs(
     inputs: Iterable[Path | str],
     progress: Callable[[str], None] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    lexicon: Lexicon | None = None,
 ) -> Corpus:
     """Read, clean and extract every input; group near-duplicate documents into reports."""
-    lex = default_lexicon()
+    lex = lexicon if lexicon is not None else default_lexicon()
     raws, problems = read_inputs(inputs, max_bytes)
     extractions = []
     for raw in raws:
@@ -104,14 +109,20 @@ def build(
     progress: Callable[[str], None] | None = None,
     strict: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    curation: Path | None = DEFAULT_CURATION,
 ) -> BuildResult:
     """Build the graph from ``inputs`` and write it to ``out`` atomically.
 
     Inputs that cannot be read are reported and skipped; with ``strict`` any such report is a
     failure (:class:`InputError`, nothing written). A graph with SHACL violations is not written
     over ``out``: it goes to ``<out>.rejected.<fmt>`` and the previous good graph stays in place.
+
+    The accepted edits in ``curation`` are replayed on the fresh extraction, in file-name order;
+    vocabulary edits (a new altLabel) take effect in the extraction itself.
     """
-    corpus = extract_inputs(inputs, progress, max_bytes)
+    edits = [read_edit(p) for p in edit_files(curation)] if curation else []
+    lexicon = build_lexicon(vocabulary_with_edits(vocabulary_graph(), edits)) if edits else None
+    corpus = extract_inputs(inputs, progress, max_bytes, lexicon)
     if not corpus.extractions:
         first = corpus.problems[0].line() if corpus.problems else "no input given"
         raise InputError(f"no document could be read ({first})")
@@ -120,6 +131,10 @@ def build(
             f"{corpus.problems[0].line()} (--strict: {len(corpus.problems)} input(s) not read)"
         )
     graph = build_graph(corpus.extractions, corpus.reports)
+    replayed = None
+    if edits:
+        graph = tracking_graph(graph)
+        replayed = replay(graph, edits)
     report = validate_graph(graph) if validate else None
     counts = summarise(corpus, graph)
     data = serialize(graph, fmt)
@@ -128,4 +143,4 @@ def build(
     if target == out:
         counts["validation"] = report.summary() if report else "skipped"
         write_run_log(out.with_suffix(".run.json"), out, counts)
-    return BuildResult(graph, corpus, report, target, counts)
+    return BuildResult(graph, corpus, report, target, counts, replayed)

@@ -114,8 +114,13 @@ def _message(results: Graph, result: Node, lang: str) -> str:
     return str(messages[0]) if messages else "(no message)"
 
 
-def validate_graph(data: Graph, shapes: Graph | None = None, lang: str = "en") -> Report:
+def validate_graph(
+    data: Graph, shapes: Graph | None = None, lang: str = "en", focus: set[Node] | None = None
+) -> Report:
     """Validate ``data`` against the shapes; ``lang`` picks the message language (en or zh).
+
+    With ``focus``, only results about those nodes count (``data`` is then an edit's
+    neighbourhood, whose outer nodes are incomplete by design).
 
     >>> from kg.resources import vocabulary_graph
     >>> validate_graph(vocabulary_graph()).conforms
@@ -134,6 +139,8 @@ def validate_graph(data: Graph, shapes: Graph | None = None, lang: str = "en") -
         raise ValueError(f"shapes cannot be used: {text.strip().splitlines()[0]}")
     findings = []
     for result in results.subjects(SH.focusNode, None):
+        if focus is not None and results.value(result, SH.focusNode) not in focus:
+            continue
         severity = _short(results, results.value(result, SH.resultSeverity)).split(":")[-1]
         shape = results.value(result, SH.sourceShape)
         constraint = results.value(result, SH.sourceConstraint)
@@ -154,4 +161,6 @@ def validate_graph(data: Graph, shapes: Graph | None = None, lang: str = "en") -
     findings.sort(
         key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.shape, f.focus, f.value or "")
     )
+    if focus is not None:
+        conforms = not any(f.severity == "Violation" for f in findings)
     return Report(bool(conforms), findings)

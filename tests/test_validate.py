@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
 from kg.link import PAV, SSSOM
 from kg.namespaces import DPV, ELI, KD, KH, KT, LAW, NIF, PRK, SCHEMA
@@ -154,6 +154,18 @@ def mapping_without_curator(g: Graph) -> None:
     g.remove((_a_mapping(g), PAV.authoredBy, None))
 
 
+def retraction_without_edit(g: Graph) -> None:
+    g.add((_first(g, PRK.Claim), PRK.status, PRK.Retracted))
+
+
+def merge_without_target(g: Graph) -> None:
+    g.add((_first(g, PRK.Expert), PRK.status, PRK.Merged))
+
+
+def deprecated_concept_without_replacement(g: Graph) -> None:
+    g.add((KD["face-video"], OWL.deprecated, Literal(True)))
+
+
 def mention_without_role(g: Graph) -> None:
     g.remove((_first(g, PRK.Mention), PRK.role, None))
 
@@ -242,6 +254,13 @@ BROKEN = [  # name, mutation, the rule that must catch it
         "prk:MappingJustificationShape",
     ),
     ("mapping without curator", mapping_without_curator, "prk:MappingAuthorShape"),
+    ("retraction without an edit", retraction_without_edit, "prk:RetractionAttributedShape"),
+    ("merge without a target", merge_without_target, "prk:MergedHasTargetShape"),
+    (
+        "deprecated concept without replacement",
+        deprecated_concept_without_replacement,
+        "prk:DeprecatedHasReplacementShape",
+    ),
 ]
 
 
@@ -270,6 +289,7 @@ def test_every_named_rule_is_exercised_by_a_broken_copy() -> None:
     named = {s for s in shapes.subjects(SH.message, None) if isinstance(s, URIRef)}
     tested = {rule.split("/")[0] for _, _, rule in BROKEN}
     warnings_only = {PRK.RecommendationNamesRemedyShape, PRK.ClaimLabelShape}
+    warnings_only |= {PRK.ClaimOnDeprecatedConceptShape, PRK.OrphanedEditShape}  # test_curate
     untested = {shapes.namespace_manager.normalizeUri(s) for s in named - warnings_only} - tested
     # Document, anchor and evidence cardinality rules share one mechanism with those tested above.
     allowed = {

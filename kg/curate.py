@@ -1,0 +1,533 @@
+"""Curation: validated, attributed, reversible edits that survive every rebuild.
+
+An edit is a file in ``curation/``: a SPARQL 1.1 Update (``.ru``) or Turtle additions (``.ttl``),
+headed by ``# curator:``, ``# date:`` and ``# reason:`` lines. Edits name nodes by their stable,
+content-derived IRIs, so ``kg build`` replays them in file-name order on the fresh extraction.
+
+Applying an edit records exactly which triples it added and removed (a tracking store), so it
+can be checked and rolled back in time proportional to the edit, not to the graph:
+
+* rules no SHACL shape can see — never delete an evidence-backed claim, a concept, evidence or
+  a document (retract or deprecate instead), never touch a node that does not exist;
+* the SHACL shapes, on the neighbourhood of the nodes the edit touched (and the whole concept
+  scheme when labels change, for the scheme-wide rules).
+
+Every replayed edit leaves a ``prk:CurationEdit`` node (curator, date, reason, file, the nodes
+it touched), so ``kg history`` can list the edits behind any node. An edit that no longer
+applies after a rebuild becomes a ``prk:OrphanedEdit``, which the shapes report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.plugins.sparql import prepareUpdate
+from rdflib.plugins.stores.memory import Memory
+from rdflib.term import Node
+
+from kg.namespaces import BASE, ID, NIF, PRK, SLOTS, bind_all
+from kg.read import InputError
+from kg.validate import Report, validate_graph
+
+EDIT_SUFFIXES = (".ru", ".ttl")
+HEADER_FIELDS = ("curator", "date", "reason")
+_HEADER = re.compile(r"^#\s*(\w+)\s*:\s*(.*?)\s*$")
+#: Kinds of node that are evidence of what the news said: never deleted, only retracted.
+PROTECTED = {
+    PRK.Claim: "retract it instead: INSERT DATA { <claim> prk:status prk:Retracted }",
+    PRK.Evidence: "evidence is never deleted; retract the claim it supports",
+    PRK.Mention: "correct its offsets or retract the claim; mentions are never deleted",
+    PRK.Document: "documents are never deleted; remove the article from the inputs instead",
+    SKOS.Concept: "deprecate it instead: owl:deprecated true ; dcterms:isReplacedBy <replacement>",
+}
+#: Predicates not followed when collecting an edit's neighbourhood (they fan out to everything).
+_NOT_FOLLOWED = {PROV.wasGeneratedBy, PROV.used, RDF.type, SKOS.inScheme, PRK.touched}
+
+
+class TrackingMemory(Memory):
+    """An in-memory store that can record which triples are really added and removed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.added: set[tuple[Node, Node, Node]] | None = None
+        self.removed: set[tuple[Node, Node, Node]] = set()
+
+    def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
+        if self.added is not None and not any(True for _ in self.triples(triple, None)):
+            if triple in self.removed:
+                self.removed.discard(triple)
+            else:
+                self.added.add(triple)
+        super().add(triple, context, quoted)
+
+    def remove(self, triple: Any, context: Any = None) -> None:
+        if self.added is not None:
+            for found, _ in list(self.triples(triple, None)):
+                if found in self.added:
+                    self.added.discard(found)
+                else:
+                    self.removed.add(found)
+        super().remove(triple, context)
+
+
+def tracking_graph(source: Graph | None = None) -> Graph:
+    """A graph on a :class:`TrackingMemory` store, with ``source``'s triples and prefixes."""
+    graph = Graph(store=TrackingMemory())
+    bind_all(graph)
+    if source is not None:
+        for prefix, ns in source.namespaces():
+            graph.bind(prefix, ns, override=True)
+        graph += source
+    return graph
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One curation edit file."""
+
+    path: Path
+    text: str
+    curator: str
+    date: date
+    reason: str
+
+    @property
+    def kind(self) -> str:
+        return "update" if self.path.suffix == ".ru" else "turtle"
+
+    @property
+    def iri(self) -> URIRef:
+        digest = hashlib.sha256(f"{self.path.name}\n{self.text}".encode()).hexdigest()[:16]
+        return ID[f"edit/{digest}"]
+
+
+def read_edit(path: Path) -> Edit:
+    """Read an edit and its header; a malformed one is an :class:`InputError` naming the file."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such edit file")
+    if path.suffix not in EDIT_SUFFIXES:
+        raise InputError(f"{path}: an edit is a SPARQL Update (.ru) or Turtle (.ttl) file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: not valid UTF-8 (byte {err.start})") from None
+    header: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        match = _HEADER.match(line)
+        if not match:
+            if line.startswith("#"):
+                continue
+            break
+        header.setdefault(match.group(1).lower(), match.group(2))
+    missing = [f for f in HEADER_FIELDS if not header.get(f)]
+    if missing:
+        raise InputError(
+            f"{path}: header lacks {', '.join(missing)} (# curator: / # date: / # reason:)"
+        )
+    try:
+        when = date.fromisoformat(header["date"])
+    except ValueError:
+        raise InputError(f"{path}: date {header['date']!r} is not YYYY-MM-DD") from None
+    edit = Edit(path, text, header["curator"], when, header["reason"])
+    try:
+        if edit.kind == "update":
+            prepareUpdate(text)
+        else:
+            Graph().parse(data=text, format="turtle")
+    except Exception as err:  # noqa: BLE001 - the SPARQL and Turtle parsers raise many types
+        what = "SPARQL Update" if edit.kind == "update" else "Turtle"
+        reason = " ".join(str(err).split())[:160]
+        raise InputError(f"{path}: malformed {what} ({reason})") from None
+    return edit
+
+
+def edit_files(folder: Path) -> list[Path]:
+    """The accepted edits in ``folder``, in the order they are replayed (file name)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in EDIT_SUFFIXES and p.is_file())
+
+
+@dataclass
+class Delta:
+    """What an edit changed."""
+
+    added: set[tuple[Node, Node, Node]] = field(default_factory=set)
+    removed: set[tuple[Node, Node, Node]] = field(default_factory=set)
+
+    def nodes(self) -> set[Node]:
+        """Subjects, and non-literal objects, of every changed triple."""
+        out: set[Node] = set()
+        for s, _, o in self.added | self.removed:
+            out.add(s)
+            if not isinstance(o, Literal):
+                out.add(o)
+        return out
+
+
+@contextmanager
+def _recording(graph: Graph) -> Iterator[Delta]:
+    store = graph.store
+    if not isinstance(store, TrackingMemory):
+        raise TypeError("curation needs a graph made by tracking_graph()")
+    store.added, store.removed = set(), set()
+    delta = Delta()
+    try:
+        yield delta
+    finally:
+        delta.added, delta.removed = set(store.added or ()), set(store.removed)
+        store.added, store.removed = None, set()
+
+
+def _apply(graph: Graph, edit: Edit) -> Delta:
+    with _recording(graph) as delta:
+        if edit.kind == "update":
+            graph.update(edit.text)
+        else:
+            graph += Graph().parse(data=edit.text, format="turtle")
+    return delta
+
+
+def rollback(graph: Graph, delta: Delta) -> None:
+    """Undo ``delta`` on ``graph``."""
+    for triple in delta.added:
+        graph.remove(triple)
+    for triple in delta.removed:
+        graph.add(triple)
+
+
+def _refusals(graph: Graph, delta: Delta) -> list[str]:
+    """The reasons ``delta`` (already applied to ``graph``) breaks a curation rule."""
+    out = []
+    if not delta.added and not delta.removed:
+        return ["the edit changes nothing: does the node it targets exist in this graph?"]
+    for s, p, o in sorted(delta.removed):
+        if p == RDF.type and o in PROTECTED:
+            kind = graph.namespace_manager.normalizeUri(o)  # type: ignore[arg-type]
+            if (
+                o == PRK.Claim
+                and (s, PRK.evidence, None) not in graph
+                and not any(t[0] == s and t[1] == PRK.evidence for t in delta.removed)
+            ):
+                continue  # a claim with no evidence (curator-made) may be removed
+            out.append(f"deletes the {kind} {_name(graph, s)}; {PROTECTED[o]}")  # type: ignore[index]
+        elif p == PRK.evidence and (s, RDF.type, PRK.Claim) in graph:
+            out.append(
+                f"removes evidence {_name(graph, o)} from claim {_name(graph, s)}; "
+                f"{PROTECTED[PRK.Claim]}"
+            )
+    typed_new = {s for s, p, _ in delta.added if p == RDF.type}
+    existed = {s for s in {t[0] for t in delta.added | delta.removed} if _existed(graph, s, delta)}
+    for s in sorted({t[0] for t in delta.added} - typed_new - existed, key=str):
+        if isinstance(s, URIRef) and str(s).startswith(BASE):
+            out.append(f"node {_name(graph, s)} does not exist (typo, or gone after a rebuild?)")
+    return out
+
+
+def _existed(graph: Graph, node: Node, delta: Delta) -> bool:
+    """Whether ``node`` had triples as a subject before the edit."""
+    if any(t[0] == node for t in delta.removed):
+        return True
+    return any(t not in delta.added for t in graph.triples((node, None, None)))
+
+
+def _name(graph: Graph, node: Node) -> str:
+    if isinstance(node, URIRef):
+        try:
+            return graph.namespace_manager.normalizeUri(node)
+        except Exception:  # noqa: BLE001 - rdflib raises on IRIs it cannot shorten
+            return f"<{node}>"
+    return str(node)
+
+
+def neighbourhood(graph: Graph, focus: Iterable[Node], depth: int = 3) -> Graph:
+    """The triples an edit's SHACL check needs: ``focus`` and what it points at, ``depth`` deep,
+    plus every member of a concept scheme a focus concept belongs to (for scheme-wide rules)."""
+    sub = Graph()
+    for prefix, ns in graph.namespaces():
+        sub.bind(prefix, ns, override=True)
+    frontier: set[Node] = set(focus)
+    seen: set[Node] = set()
+    frontier.update(e for n in list(frontier) for e in graph.subjects(PRK.touched, n))  # edits
+    for scheme in {o for n in list(frontier) for o in graph.objects(n, SKOS.inScheme)}:
+        frontier.add(scheme)
+        frontier.update(graph.subjects(SKOS.inScheme, scheme))
+    sub += graph.triples((None, RDFS.subClassOf, None))  # for sh:class on subclasses
+    for _ in range(depth + 1):
+        nxt: set[Node] = set()
+        for node in frontier - seen:
+            seen.add(node)
+            for s, p, o in graph.triples((node, None, None)):
+                sub.add((s, p, o))
+                if p not in _NOT_FOLLOWED and not isinstance(o, Literal):
+                    nxt.add(o)
+        frontier = nxt
+    return sub
+
+
+def _focus(graph: Graph, delta: Delta) -> set[Node]:
+    """Touched nodes, plus the nodes that point at them (a claim when its evidence changes)."""
+    touched: set[Node] = {n for n in delta.nodes() if isinstance(n, URIRef | BNode)}
+    vocabulary_terms = {n for n in touched if (n, RDF.type, OWL.Class) in graph}
+    touched -= vocabulary_terms
+    out: set[Node] = set(touched)
+    for node in touched:
+        for s, p in graph.subject_predicates(node):
+            if p not in _NOT_FOLLOWED and p != PRK.touched:
+                out.add(s)
+    for node in list(out):
+        out.update(graph.objects(node, SKOS.inScheme))  # scheme-wide label rules
+        out.update(graph.objects(node, NIF.referenceContext))  # the document's text checks
+    return out
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an edit does, in a curator's terms."""
+
+    claims_added: list[str]
+    claims_retracted: list[str]
+    claims_repointed: list[str]
+    concepts_changed: list[str]
+    labels_added: list[str]
+    labels_removed: list[str]
+    triples_added: int
+    triples_removed: int
+
+    def lines(self) -> list[str]:
+        out = [f"triples: +{self.triples_added} −{self.triples_removed}"]
+        for title, items in (
+            ("claims added", self.claims_added),
+            ("claims retracted", self.claims_retracted),
+            ("claims re-pointed", self.claims_repointed),
+            ("concepts changed", self.concepts_changed),
+            ("labels added", self.labels_added),
+            ("labels removed", self.labels_removed),
+        ):
+            if items:
+                out.append(f"{title}: " + ", ".join(items))
+        return out
+
+
+def describe(graph: Graph, delta: Delta) -> Change:
+    """Summarise ``delta`` (applied to ``graph``) as claims and concepts, not triples."""
+    slots = set(SLOTS.values())
+    claims = {s for s in delta.nodes() if (s, RDF.type, PRK.Claim) in graph}
+    new = {s for s, p, o in delta.added if p == RDF.type and o == PRK.Claim}
+    retracted = {s for s, p, o in delta.added if p == PRK.status and o == PRK.Retracted}
+    repointed = {s for s, p, _ in delta.added | delta.removed if p in slots} & (claims - new)
+    concepts = {
+        s for s, _, _ in delta.added | delta.removed if (s, RDF.type, SKOS.Concept) in graph
+    }
+    label_props = (SKOS.prefLabel, SKOS.altLabel)
+
+    def labels(triples: set[tuple[Node, Node, Node]]) -> list[str]:
+        return sorted(f"{_name(graph, s)} “{o}”" for s, p, o in triples if p in label_props)
+
+    def names(nodes: Iterable[Node]) -> list[str]:
+        return sorted(_name(graph, n) for n in nodes)
+
+    return Change(
+        names(new),
+        names(retracted),
+        names(repointed),
+        names(concepts),
+        labels(delta.added),
+        labels(delta.removed),
+        len(delta.added),
+        len(delta.removed),
+    )
+
+
+@dataclass(frozen=True)
+class EditCheck:
+    """The verdict on one edit."""
+
+    edit: Edit
+    change: Change
+    refusals: list[str]
+    report: Report
+    focus_nodes: int
+
+    @property
+    def accepted(self) -> bool:
+        return not self.refusals and self.report.conforms
+
+    def lines(self) -> list[str]:
+        out = [
+            f"edit {self.edit.path.name} by {self.edit.curator} on {self.edit.date}: "
+            f"{self.edit.reason}"
+        ]
+        out += ["  " + line for line in self.change.lines()]
+        out += [f"  refused: {r}" for r in self.refusals]
+        out += ["  " + f.line() for f in self.report.findings]
+        verdict = "ACCEPT" if self.accepted else "REJECT"
+        out.append(
+            f"{verdict} — checked {self.focus_nodes} touched node(s); {self.report.summary()}"
+        )
+        return out
+
+
+def _record(graph: Graph, edit: Edit, delta: Delta, sequence: int) -> None:
+    node = edit.iri
+    graph.add((node, RDF.type, PRK.CurationEdit))
+    graph.add((node, DCTERMS.creator, Literal(edit.curator)))
+    graph.add((node, DCTERMS.date, Literal(edit.date.isoformat(), datatype=XSD.date)))
+    graph.add((node, PRK.reason, Literal(edit.reason)))
+    graph.add((node, PRK.editFile, Literal(edit.path.name)))
+    graph.add((node, PRK.sequence, Literal(sequence)))
+    for touched in sorted(n for n in delta.nodes() if isinstance(n, URIRef)):
+        if str(touched).startswith(BASE) and touched != node:
+            graph.add((node, PRK.touched, touched))
+
+
+def check_edit(
+    graph: Graph,
+    edit: Edit,
+    shapes: Graph | None = None,
+    keep: bool = False,
+    sequence: int = 0,
+) -> EditCheck:
+    """Apply ``edit`` to ``graph`` (a :func:`tracking_graph`) and check it; roll it back unless
+    ``keep`` and it is accepted. Only the neighbourhood of the touched nodes is validated."""
+    delta = _apply(graph, edit)
+    refusals = _refusals(graph, delta)
+    change = describe(graph, delta)
+    with _recording(graph) as record:
+        _record(graph, edit, delta, sequence)
+    focus = _focus(graph, delta)
+    if refusals:  # already rejected: a SHACL run would add nothing the curator must act on
+        report = Report(True, [])
+    else:
+        report = validate_graph(neighbourhood(graph, focus), shapes, focus=focus)
+    result = EditCheck(edit, change, refusals, report, len(focus))
+    if not (keep and result.accepted):
+        rollback(graph, record)
+        rollback(graph, delta)
+    return result
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The result of replaying the accepted edits on a fresh build."""
+
+    applied: list[Edit]
+    orphans: list[tuple[Edit, str]]
+
+    def lines(self) -> list[str]:
+        out = [f"curation: {len(self.applied)} edit(s) replayed, {len(self.orphans)} orphaned"]
+        out += [f"  ORPHANED {e.path.name}: {reason}" for e, reason in self.orphans]
+        return out
+
+
+def replay(graph: Graph, edits: Sequence[Edit]) -> Replay:
+    """Replay ``edits`` in order; one that no longer applies is rolled back and marked orphaned."""
+    applied, orphans = [], []
+    for seq, edit in enumerate(edits, start=1):
+        delta = _apply(graph, edit)
+        refusals = _refusals(graph, delta)
+        if refusals:
+            rollback(graph, delta)
+            orphans.append((edit, refusals[0]))
+            node = edit.iri
+            graph.add((node, RDF.type, PRK.OrphanedEdit))
+            graph.add((node, PRK.editFile, Literal(edit.path.name)))
+            graph.add((node, RDFS.comment, Literal(refusals[0])))
+            continue
+        with _recording(graph):
+            _record(graph, edit, delta, seq)
+        applied.append(edit)
+    return Replay(applied, orphans)
+
+
+def vocabulary_with_edits(vocabulary: Graph, edits: Sequence[Edit]) -> Graph:
+    """The vocabulary as the accepted edits leave it, for building the extraction lexicon."""
+    graph = tracking_graph(vocabulary)
+    for edit in edits:
+        delta = _apply(graph, edit)
+        if _refusals(graph, delta):
+            rollback(graph, delta)
+    return graph
+
+
+def accept(edit: Edit, folder: Path) -> Path:
+    """Copy an accepted edit into ``folder`` with the next sequence number, unless it is there."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if edit.path.resolve().parent == folder.resolve():
+        return edit.path
+    numbers = [int(m.group(1)) for p in edit_files(folder) if (m := re.match(r"(\d+)-", p.name))]
+    target = folder / f"{max(numbers, default=0) + 1:04d}-{edit.path.name}"
+    tmp = target.with_name(f".{target.name}.tmp")
+    shutil.copyfile(edit.path, tmp)
+    tmp.replace(target)
+    return target
+
+
+def history(graph: Graph, node: URIRef) -> list[dict[str, str]]:
+    """The edits that touched ``node``, in replay order."""
+    rows = []
+    for edit in graph.subjects(PRK.touched, node):
+        rows.append(
+            {
+                "sequence": str(graph.value(edit, PRK.sequence)),
+                "file": str(graph.value(edit, PRK.editFile)),
+                "curator": str(graph.value(edit, DCTERMS.creator)),
+                "date": str(graph.value(edit, DCTERMS.date)),
+                "reason": str(graph.value(edit, PRK.reason)),
+                "edit": str(edit),
+            }
+        )
+    return sorted(rows, key=lambda r: int(r["sequence"]) if r["sequence"].isdigit() else 0)
+
+
+def _members(graph: Graph, kind: URIRef) -> dict[Node, set[tuple[Node, Node]]]:
+    return {
+        s: {(p, o) for _, p, o in graph.triples((s, None, None))}
+        for s in graph.subjects(RDF.type, kind)
+    }
+
+
+def diff_graphs(old: Graph, new: Graph) -> dict[str, dict[str, list[str]]]:
+    """Claims, concepts and mappings added, removed and changed between two graphs."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for name, kind in (("claims", PRK.Claim), ("concepts", SKOS.Concept)):
+        a, b = _members(old, kind), _members(new, kind)
+        out[name] = {
+            "added": sorted(str(n) for n in b.keys() - a.keys()),
+            "removed": sorted(str(n) for n in a.keys() - b.keys()),
+            "changed": sorted(str(n) for n in a.keys() & b.keys() if a[n] != b[n]),
+        }
+    match = {SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch}
+    match |= {SKOS.relatedMatch, PRK.governedBy}
+
+    def links(graph: Graph) -> set[str]:
+        return {f"{s} {p} {o}" for s, p, o in graph if p in match}
+
+    la, lb = links(old), links(new)
+    out["mappings"] = {"added": sorted(lb - la), "removed": sorted(la - lb), "changed": []}
+    return out
+
+
+def diff_lines(diff: dict[str, dict[str, list[str]]], limit: int = 20) -> list[str]:
+    """The diff for a person: counts, then the first items of each list."""
+    out = []
+    for name, parts in diff.items():
+        counts = ", ".join(f"{len(v)} {k}" for k, v in parts.items())
+        out.append(f"{name}: {counts}")
+        for kind, items in parts.items():
+            out += [f"  {kind[0].upper() if kind != 'changed' else '~'} {i}" for i in items[:limit]]
+            if len(items) > limit:
+                out.append(f"  … {len(items) - limit} more {kind}")
+    return out
