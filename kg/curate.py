@@ -37,7 +37,7 @@ from rdflib.term import Node
 
 from kg.namespaces import BASE, ID, NIF, PRK, SLOTS, bind_all
 from kg.read import InputError
-from kg.validate import Report, validate_graph
+from kg.validate import Report, short_name, validate_graph
 
 EDIT_SUFFIXES = (".ru", ".ttl")
 HEADER_FIELDS = ("curator", "date", "reason")
@@ -222,17 +222,19 @@ def _refusals(graph: Graph, delta: Delta) -> list[str]:
                 and not any(t[0] == s and t[1] == PRK.evidence for t in delta.removed)
             ):
                 continue  # a claim with no evidence (curator-made) may be removed
-            out.append(f"deletes the {kind} {_name(graph, s)}; {PROTECTED[o]}")  # type: ignore[index]
+            out.append(f"deletes the {kind} {short_name(graph, s)}; {PROTECTED[o]}")  # type: ignore[index]
         elif p == PRK.evidence and (s, RDF.type, PRK.Claim) in graph:
             out.append(
-                f"removes evidence {_name(graph, o)} from claim {_name(graph, s)}; "
+                f"removes evidence {short_name(graph, o)} from claim {short_name(graph, s)}; "
                 f"{PROTECTED[PRK.Claim]}"
             )
     typed_new = {s for s, p, _ in delta.added if p == RDF.type}
     existed = {s for s in {t[0] for t in delta.added | delta.removed} if _existed(graph, s, delta)}
     for s in sorted({t[0] for t in delta.added} - typed_new - existed, key=str):
         if isinstance(s, URIRef) and str(s).startswith(BASE):
-            out.append(f"node {_name(graph, s)} does not exist (typo, or gone after a rebuild?)")
+            out.append(
+                f"node {short_name(graph, s)} does not exist (typo, or gone after a rebuild?)"
+            )
     return out
 
 
@@ -241,15 +243,6 @@ def _existed(graph: Graph, node: Node, delta: Delta) -> bool:
     if any(t[0] == node for t in delta.removed):
         return True
     return any(t not in delta.added for t in graph.triples((node, None, None)))
-
-
-def _name(graph: Graph, node: Node) -> str:
-    if isinstance(node, URIRef):
-        try:
-            return graph.namespace_manager.normalizeUri(node)
-        except Exception:  # noqa: BLE001 - rdflib raises on IRIs it cannot shorten
-            return f"<{node}>"
-    return str(node)
 
 
 def neighbourhood(graph: Graph, focus: Iterable[Node], depth: int = 3) -> Graph:
@@ -334,10 +327,10 @@ def describe(graph: Graph, delta: Delta) -> Change:
     label_props = (SKOS.prefLabel, SKOS.altLabel)
 
     def labels(triples: set[tuple[Node, Node, Node]]) -> list[str]:
-        return sorted(f"{_name(graph, s)} “{o}”" for s, p, o in triples if p in label_props)
+        return sorted(f"{short_name(graph, s)} “{o}”" for s, p, o in triples if p in label_props)
 
     def names(nodes: Iterable[Node]) -> list[str]:
-        return sorted(_name(graph, n) for n in nodes)
+        return sorted(short_name(graph, n) for n in nodes)
 
     return Change(
         names(new),

@@ -66,7 +66,8 @@ def load_shapes(extra_waivers: Path | None = None) -> Graph:
     return shapes
 
 
-def _short(graph: Graph, node: Node | None) -> str:
+def short_name(graph: Graph, node: Node | None) -> str:
+    """``node`` as a prefixed name where the graph has a prefix for it."""
     if isinstance(node, URIRef):
         try:
             return graph.namespace_manager.normalizeUri(node)
@@ -77,7 +78,7 @@ def _short(graph: Graph, node: Node | None) -> str:
 
 def _describe(data: Graph, node: Node | None) -> str:
     """The node's name plus what a curator recognises it by (quote or label)."""
-    name = _short(data, node)
+    name = short_name(data, node)
     quote = data.value(node, NIF.anchorOf) if isinstance(node, URIRef) else None
     label = quote
     for prop in (RDFS.label, DCTERMS.title):
@@ -92,11 +93,11 @@ def _describe(data: Graph, node: Node | None) -> str:
 def _shape_name(data: Graph, shapes: Graph, shape: Node | None) -> str:
     """A shape's name; an unnamed property shape is named by its node shape and path."""
     if isinstance(shape, URIRef) or shape is None:
-        return _short(data, shape)
+        return short_name(data, shape)
     parent = shapes.value(None, SH.property, shape)
     path = shapes.value(shape, SH.path)
     if parent is not None:
-        return f"{_short(data, parent)}/{_short(data, path)}"
+        return f"{short_name(data, parent)}/{short_name(data, path)}"
     return "(unnamed shape)"
 
 
@@ -141,7 +142,7 @@ def validate_graph(
     for result in results.subjects(SH.focusNode, None):
         if focus is not None and results.value(result, SH.focusNode) not in focus:
             continue
-        severity = _short(results, results.value(result, SH.resultSeverity)).split(":")[-1]
+        severity = short_name(results, results.value(result, SH.resultSeverity)).split(":")[-1]
         shape = results.value(result, SH.sourceShape)
         constraint = results.value(result, SH.sourceConstraint)
         named = constraint if isinstance(constraint, URIRef) else shape
@@ -154,8 +155,8 @@ def validate_graph(
                 focus=_describe(data, results.value(result, SH.focusNode)),
                 shape=shape_name,
                 message=_message(results, result, lang),
-                value=None if value is None else _short(data, value)[:80],
-                path=None if path is None else _short(data, path),
+                value=None if value is None else short_name(data, value)[:80],
+                path=None if path is None else short_name(data, path),
             )
         )
     findings.sort(
