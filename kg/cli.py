@@ -366,13 +366,14 @@ def _run_edit(edit_path: Path, graph_path: Path, keep: bool, curation_dir: Path)
     edit_ = read_edit(edit_path)
     graph = tracking_graph(load_graph(graph_path))
     sequence = len(edit_files(curation_dir)) + 1
-    result = check_edit(graph, edit_, keep=keep, sequence=sequence)
+    result = check_edit(graph, edit_, sequence=sequence)
     for line in result.lines():
         click.echo(line)
     if not result.accepted:
         sys.exit(EXIT_VIOLATIONS)
-    if keep:
+    if keep:  # record it under its name in curation/, exactly as the next build will replay it
         stored = accept(edit_, curation_dir)
+        check_edit(graph, read_edit(stored), keep=True, sequence=sequence)
         fmt = {".nt": "nt", ".jsonld": "jsonld"}.get(graph_path.suffix, "ttl")
         write_atomic(graph_path, serialize(graph, fmt))
         click.echo(f"recorded as {stored}; {graph_path} updated")

@@ -8,14 +8,13 @@ overlap; a price must also agree on amount and ``per`` (quantity). Matching is o
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from kg.extract import Extraction
-from kg.read import InputError
+from kg.read import InputError, json_lines
 
 ROLES = ("technique", "datatype", "harm", "remedy", "price", "actor")
 
@@ -66,14 +65,13 @@ def load_gold(path: Path, texts: dict[str, str]) -> list[Span]:
         raise InputError(f"{path}: cannot read gold file ({err})") from None
     seen: dict[tuple[str, str, str], int] = defaultdict(int)
     spans = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for n, _, rec in json_lines(lines):
         where = f"{path}:{n}"
         try:
-            rec = json.loads(line)
+            if isinstance(rec, ValueError):
+                raise rec
             doc, role, quote = rec["doc"], rec["role"], rec["quote"]
-        except (json.JSONDecodeError, KeyError, TypeError) as err:
+        except (KeyError, TypeError, ValueError) as err:
             raise InputError(f"{where}: not a gold record ({err})") from None
         if role not in ROLES:
             raise InputError(f"{where}: unknown role {role!r} (one of {', '.join(ROLES)})")

@@ -126,10 +126,7 @@ def read_mappings(path: Path) -> list[Mapping]:
             raise InputError(f"{path}: not valid SSSOM ({report.results[0].message})")
     converter = msdf.converter
     out = []
-    # The data rows start after the '#' metadata block and the header line.
-    first_row = 2 + sum(1 for ln in path.read_text(encoding="utf-8").splitlines() if ln[:1] == "#")
-    raw_rows = _raw_rows(path)
-    for row_no, row in zip(range(first_row, first_row + len(raw_rows)), raw_rows, strict=True):
+    for row_no, row in _raw_rows(path):
 
         def iri(slot: str, row: dict[str, str] = row, row_no: int = row_no) -> URIRef:
             value = (row.get(slot) or "").strip()
@@ -160,12 +157,17 @@ def read_mappings(path: Path) -> list[Mapping]:
     return out
 
 
-def _raw_rows(path: Path) -> list[dict[str, str]]:
-    """The data rows as written, in file order (sssom-py sorts and de-duplicates them)."""
-    body = "\n".join(
-        ln for ln in path.read_text(encoding="utf-8").splitlines() if ln[:1] != "#" and ln.strip()
-    )
-    return list(csv.DictReader(io.StringIO(body), delimiter="\t"))
+def _raw_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row) as written, in file order (sssom-py sorts and de-duplicates rows)."""
+    numbered = [
+        (n, ln)
+        for n, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ln[:1] != "#" and ln.strip()
+    ]
+    if not numbered:
+        return []
+    reader = csv.DictReader((ln for _, ln in numbered), delimiter="\t")
+    return [(n, row) for (n, _), row in zip(numbered[1:], reader, strict=True)]
 
 
 def read_mapping_files(paths: Iterable[Path]) -> list[Mapping]:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from charset_normalizer import from_bytes
 
@@ -108,6 +109,17 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument
     return RawDocument(path.stem, path, text, hashlib.sha256(data).hexdigest(), encoding)
 
 
+def json_lines(lines: Iterable[str]) -> Iterator[tuple[int, str, Any]]:
+    """(line number, line, decoded object or its :class:`ValueError`); blank lines skipped."""
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            yield n, line, json.loads(line)
+        except ValueError as err:  # json.JSONDecodeError is a ValueError
+            yield n, line, err
+
+
 def read_records(path: Path) -> tuple[list[RawDocument], list[Problem]]:
     """Documents from a JSON Lines file: one object per line with ``id`` and ``text``."""
     docs: list[RawDocument] = []
@@ -116,16 +128,15 @@ def read_records(path: Path) -> tuple[list[RawDocument], list[Problem]]:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as err:
         return [], [Problem(str(path), f"cannot read records ({err})")]
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for n, line, rec in json_lines(lines):
         where = f"{path}:{n}"
         try:
-            rec = json.loads(line)
+            if isinstance(rec, ValueError):
+                raise rec
             text = rec["text"]
             if not isinstance(text, str) or not text.strip():
                 raise ValueError("empty text")
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
+        except (KeyError, TypeError, ValueError) as err:
             problems.append(Problem(where, f"not an article record ({err})"))
             continue
         doc_id = str(rec.get("id") or f"{path.stem}-{n}")

@@ -85,6 +85,7 @@ def test_a_retraction_is_recorded_replayed_and_left_out_of_default_answers(ws: W
     assert code == 0, out
     assert "claims retracted:" in out and "ACCEPT" in out
     assert [p.name for p in ws.curation.iterdir()] == ["0001-retract.ru"]
+    assert "0001-retract.ru" in ws.kg("history", str(claim), "--graph", ws.graph_path)[1]
 
     ws.build()  # a fresh extraction: the edit is replayed, the claim keeps its IRI
     g = ws.graph()
