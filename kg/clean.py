@@ -151,7 +151,11 @@ _FULL_PAGE = re.compile(r"<html[\s>]|<body[\s>]|<!doctype html", re.I)
 
 def _rule_view(line: str) -> str:
     """What cleaning rules are matched against: NFKC and Simplified (same length not needed)."""
-    return to_simplified(unicodedata.normalize("NFKC", line))
+    if line.isascii():
+        return line
+    if not unicodedata.is_normalized("NFKC", line):
+        line = unicodedata.normalize("NFKC", line)
+    return to_simplified(line)
 
 
 def page_to_text(raw: str) -> tuple[str, dict[str, str]]:

@@ -98,14 +98,17 @@ def match_terms(
     """Leftmost-longest lexicon terms in ``text``: (start, end, role, concept)."""
     starts = {s for _, s, _ in tokens}
     ends = {e for _, _, e in tokens}
-    limit = lex.max_term_len
+    lengths = lex.lengths_by_first
     found = []
-    i = 0
-    while i < len(text):
+    i, n = 0, len(text)
+    while i < n:
         best = None
-        for end in range(min(len(text), i + limit), i, -1):
+        for length in lengths.get(text[i], ()):
+            end = i + length
+            if end > n:
+                continue
             entry = lex.terms.get(text[i:end])
-            if entry is not None and (end - i >= FREE_MATCH_LEN or (i in starts and end in ends)):
+            if entry is not None and (length >= FREE_MATCH_LEN or (i in starts and end in ends)):
                 best = (end, entry)
                 break
         if best is None:

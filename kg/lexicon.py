@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 
 import jieba
 import jieba.posseg
@@ -55,6 +55,18 @@ class Lexicon:
     @property
     def max_term_len(self) -> int:
         return max(len(t) for t in self.terms)
+
+    @cached_property
+    def lengths_by_first(self) -> dict[str, tuple[int, ...]]:
+        """For each first character of a surface form, the lengths of the forms, longest first.
+
+        Term matching looks only at positions whose character starts some form, and only at
+        the lengths that exist there, instead of every slice up to :attr:`max_term_len`.
+        """
+        found: dict[str, set[int]] = {}
+        for term in self.terms:
+            found.setdefault(term[0], set()).add(len(term))
+        return {ch: tuple(sorted(ls, reverse=True)) for ch, ls in found.items()}
 
     def cue(self, name: str) -> frozenset[str]:
         """Cue terms of ``cue:<name>``; empty when the vocabulary has none."""

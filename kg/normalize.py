@@ -48,15 +48,24 @@ def to_simplified(text: str) -> str:
 
 def normalize(text: str) -> View:
     """NFKC per character, then Traditional→Simplified, keeping the offset map."""
-    chars: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        folded = unicodedata.normalize("NFKC", ch) if not ch.isascii() else ch
-        for out in folded:
-            chars.append(out)
-            origin.append(i)
-    joined = "".join(chars)
+    if all(_fold(ch) == ch for ch in set(text)):
+        # the common case: nothing to fold, so the view maps one to one
+        joined, origin = text, range(len(text))
+    else:
+        chars: list[str] = []
+        positions: list[int] = []
+        for i, ch in enumerate(text):
+            for out in _fold(ch):
+                chars.append(out)
+                positions.append(i)
+        joined, origin = "".join(chars), positions
     simplified = to_simplified(joined)
     if len(simplified) != len(joined):  # a phrase rule changed length: convert char by char
         simplified = "".join(c2 if len(c2 := to_simplified(c)) == 1 else c for c in joined)
     return View(simplified, tuple(origin), len(text))
+
+
+@cache
+def _fold(ch: str) -> str:
+    """NFKC of one character (memoised: a corpus uses a few thousand distinct characters)."""
+    return ch if ch.isascii() else unicodedata.normalize("NFKC", ch)

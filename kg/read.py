@@ -1,6 +1,8 @@
 """Stage 1 — read: input paths to decoded raw documents, and a report for each file that is not.
 
-Inputs are files, folders, glob patterns, or JSON Lines files of records (``{"id", "text", …}``).
+Inputs are files, folders, glob patterns, JSON Lines files of records (``{"id", "text", …}``) and
+WARC archives (``.warc``/``.warc.gz``, as web archives and Common Crawl store news pages), the last
+two read record by record, so a large archive is never held in memory whole.
 Files are decoded strictly: UTF-8 (with or without BOM) first, else the encoding that
 charset-normalizer detects among the Chinese ones (GB18030/GBK, Big5) and UTF-16. A file that is
 empty, binary, truncated, too large or undecodable is never half-read: it becomes a
@@ -22,6 +24,7 @@ from charset_normalizer import from_bytes
 #: File endings read as articles when a folder is given.
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 RECORD_SUFFIXES = (".jsonl",)
+WARC_SUFFIXES = (".warc", ".warc.gz")
 #: Encodings charset-normalizer may choose from when a file is not UTF-8.
 CANDIDATE_ENCODINGS = ["gb18030", "big5", "big5hkscs", "utf_16"]
 #: Files larger than this are reported, not read (an article is far smaller).
@@ -120,30 +123,98 @@ def json_lines(lines: Iterable[str]) -> Iterator[tuple[int, str, Any]]:
             yield n, line, err
 
 
+def iter_records(path: Path) -> Iterator[RawDocument | Problem]:
+    """Documents from a JSON Lines file, one object per line with ``id`` and ``text``, streamed."""
+    try:
+        fh = path.open(encoding="utf-8-sig")
+    except OSError as err:
+        yield Problem(str(path), f"cannot read records ({err.strerror})")
+        return
+    with fh:
+        try:
+            for n, line, rec in json_lines(fh):
+                yield _record(path, n, line, rec)
+        except UnicodeDecodeError as err:
+            yield Problem(str(path), f"cannot read records (not UTF-8: {err.reason})")
+
+
+def _record(path: Path, n: int, line: str, rec: Any) -> RawDocument | Problem:
+    try:
+        if isinstance(rec, ValueError):
+            raise rec
+        text = rec["text"]
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError("empty text")
+    except (KeyError, TypeError, ValueError) as err:
+        return Problem(f"{path}:{n}", f"not an article record ({err})")
+    doc_id = str(rec.get("id") or f"{path.stem}-{n}")
+    meta = {k: str(rec[k]) for k in RECORD_FIELDS if rec.get(k)}
+    digest = hashlib.sha256(line.rstrip("\r\n").encode("utf-8")).hexdigest()
+    return RawDocument(doc_id, path, text, digest, "utf-8", meta)
+
+
 def read_records(path: Path) -> tuple[list[RawDocument], list[Problem]]:
-    """Documents from a JSON Lines file: one object per line with ``id`` and ``text``."""
+    """All documents of a JSON Lines file, and the lines that are not article records."""
     docs: list[RawDocument] = []
     problems: list[Problem] = []
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        return [], [Problem(str(path), f"cannot read records ({err})")]
-    for n, line, rec in json_lines(lines):
-        where = f"{path}:{n}"
-        try:
-            if isinstance(rec, ValueError):
-                raise rec
-            text = rec["text"]
-            if not isinstance(text, str) or not text.strip():
-                raise ValueError("empty text")
-        except (KeyError, TypeError, ValueError) as err:
-            problems.append(Problem(where, f"not an article record ({err})"))
-            continue
-        doc_id = str(rec.get("id") or f"{path.stem}-{n}")
-        meta = {k: str(rec[k]) for k in RECORD_FIELDS if rec.get(k)}
-        digest = hashlib.sha256(line.encode("utf-8")).hexdigest()
-        docs.append(RawDocument(doc_id, path, text, digest, "utf-8", meta))
+    for item in iter_records(path):
+        (problems if isinstance(item, Problem) else docs).append(item)  # type: ignore[arg-type]
     return docs, problems
+
+
+def iter_warc(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDocument | Problem]:
+    """Pages from a WARC file (warcio): each HTML ``response`` or ``resource`` record, streamed.
+
+    The record's id becomes the document id, its target URI and date the document's url and
+    date; the payload is decoded like a file (UTF-8, else GB18030/Big5 detection).
+    """
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    try:
+        fh = path.open("rb")
+    except OSError as err:
+        yield Problem(str(path), f"cannot read WARC ({err.strerror})")
+        return
+    with fh:
+        try:
+            for record in ArchiveIterator(fh):
+                if record.rec_type not in ("response", "resource"):
+                    continue
+                kind = (
+                    record.http_headers.get_header("Content-Type")
+                    if record.http_headers is not None
+                    else record.rec_headers.get_header("Content-Type")
+                ) or ""
+                if "html" not in kind and not kind.startswith("text/"):
+                    continue
+                rid = record.rec_headers.get_header("WARC-Record-ID") or ""
+                doc_id = "warc-" + rid.strip("<>").rsplit(":", 1)[-1]
+                where = Path(f"{path}#{rid.strip('<>')}")
+                data = record.content_stream().read(max_bytes + 1)
+                if len(data) > max_bytes:
+                    yield Problem(str(where), f"record too large (> {max_bytes / 1e6:.1f} MB)")
+                    continue
+                try:
+                    text, encoding = decode(data, where)
+                except InputError as err:
+                    yield Problem(str(where), str(err).removeprefix(f"{where}: "))
+                    continue
+                meta = {"url": record.rec_headers.get_header("WARC-Target-URI") or ""}
+                when = record.rec_headers.get_header("WARC-Date") or ""
+                if when[:10]:
+                    meta["date"] = when[:10]
+                digest = record.rec_headers.get_header("WARC-Payload-Digest") or ""
+                sha = hashlib.sha256(data).hexdigest() if not digest else digest
+                yield RawDocument(
+                    doc_id, where, text, sha, encoding, {k: v for k, v in meta.items() if v}
+                )
+        except ArchiveLoadFailed as err:
+            yield Problem(str(path), f"not a WARC file ({' '.join(str(err).split())[:120]})")
+
+
+def _is_warc(path: Path) -> bool:
+    return path.name.lower().endswith(WARC_SUFFIXES)
 
 
 def expand_inputs(inputs: Iterable[Path | str]) -> tuple[list[Path], list[Problem]]:
@@ -156,10 +227,13 @@ def expand_inputs(inputs: Iterable[Path | str]) -> tuple[list[Path], list[Proble
             found = [
                 p
                 for p in path.iterdir()
-                if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES + RECORD_SUFFIXES
+                if p.is_file()
+                and (p.suffix.lower() in ARTICLE_SUFFIXES + RECORD_SUFFIXES or _is_warc(p))
             ]
             if not found:
-                problems.append(Problem(str(path), "folder holds no .txt/.md/.html/.jsonl inputs"))
+                problems.append(
+                    Problem(str(path), "folder holds no .txt/.md/.html/.jsonl/.warc inputs")
+                )
             files.update(found)
         elif path.exists():
             files.add(path)
@@ -173,33 +247,46 @@ def expand_inputs(inputs: Iterable[Path | str]) -> tuple[list[Path], list[Proble
     return sorted(files, key=lambda p: (p.stem, str(p))), problems
 
 
+def iter_inputs(
+    inputs: Iterable[Path | str], max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[RawDocument | Problem]:
+    """Every input document, or a :class:`Problem` for what cannot be read, one at a time.
+
+    Files come in name order, records and WARC pages in file order; only document ids are
+    remembered (to report a reused id), so memory does not grow with the text read.
+    """
+    paths, problems = expand_inputs(inputs)
+    yield from problems
+    seen: dict[str, Path] = {}
+    for path in paths:
+        items: Iterable[RawDocument | Problem]
+        if path.suffix.lower() in RECORD_SUFFIXES:
+            items = iter_records(path)
+        elif _is_warc(path):
+            items = iter_warc(path, max_bytes)
+        else:
+            try:
+                items = [read_document(path, max_bytes)]
+            except InputError as err:
+                items = [Problem(str(path), str(err).removeprefix(f"{path}: "))]
+        for item in items:
+            if isinstance(item, RawDocument):
+                if item.doc_id in seen:
+                    item = Problem(
+                        str(item.path),
+                        f"document id {item.doc_id!r} already used by {seen[item.doc_id]}",
+                    )
+                else:
+                    seen[item.doc_id] = item.path
+            yield item
+
+
 def read_inputs(
     inputs: Iterable[Path | str], max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[list[RawDocument], list[Problem]]:
-    """Read every input; what cannot be read is reported, never dropped silently."""
-    paths, problems = expand_inputs(inputs)
+    """Every input, read into memory and sorted by id; what cannot be read is reported."""
     docs: list[RawDocument] = []
-    for path in paths:
-        if path.suffix.lower() in RECORD_SUFFIXES:
-            found, bad = read_records(path)
-            docs.extend(found)
-            problems.extend(bad)
-            continue
-        try:
-            docs.append(read_document(path, max_bytes))
-        except InputError as err:
-            problems.append(Problem(str(path), str(err).removeprefix(f"{path}: ")))
-    seen: dict[str, RawDocument] = {}
-    unique: list[RawDocument] = []
-    for doc in docs:
-        if doc.doc_id in seen:
-            problems.append(
-                Problem(
-                    str(doc.path),
-                    f"document id {doc.doc_id!r} already used by {seen[doc.doc_id].path}",
-                )
-            )
-            continue
-        seen[doc.doc_id] = doc
-        unique.append(doc)
-    return sorted(unique, key=lambda d: d.doc_id), problems
+    problems: list[Problem] = []
+    for item in iter_inputs(inputs, max_bytes):
+        (problems if isinstance(item, Problem) else docs).append(item)  # type: ignore[arg-type]
+    return sorted(docs, key=lambda d: d.doc_id), problems
