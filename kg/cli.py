@@ -89,6 +89,26 @@ def main() -> None:
     show_default=True,
     help="Folder of accepted curator edits to replay.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes for extraction (0: one per core). The graph is the same for any N.",
+)
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    envvar="PRKG_CLUSTER",
+    help="Extract on a Dask cluster (scheduler address, e.g. tcp://10.0.0.5:8786).",
+)
+@click.option(
+    "--stream",
+    is_flag=True,
+    help="Write N-Triples document by document in bounded memory (for large corpora; "
+    "no curation replay or validation: run `kg validate` on the file).",
+)
 @_bad_input
 def build(
     inputs: tuple[str, ...],
@@ -98,26 +118,44 @@ def build(
     strict: bool,
     max_bytes: int,
     curation_dir: Path,
+    jobs: int,
+    cluster: str | None,
+    stream: bool,
 ) -> None:
-    """Build the graph from files, folders, glob patterns or .jsonl records (default: seeds/)."""
+    """Build the graph from files, folders, globs, .jsonl records or .warc archives
+    (default: seeds/)."""
+    from kg.executors import make_executor
     from kg.pipeline import build as run_build
+    from kg.pipeline import build_stream
 
     sources: list[Path | str] = list(inputs) or [Path("seeds")]
+    if stream:
+        if fmt not in ("ttl", "nt"):
+            raise click.UsageError("--stream writes N-Triples (--format nt)")
+        fmt = "nt"
     if fmt != "ttl" and out == Path("build/graph.ttl"):
         out = out.with_suffix("." + fmt)
-    options = {
-        "validate": not no_validate,
-        "strict": strict,
-        "max_bytes": max_bytes,
-        "curation": curation_dir,
-    }
-    if sys.stderr.isatty():
-        with click.progressbar(
-            length=0, label="extracting", file=sys.stderr, show_pos=True, show_percent=False
-        ) as bar:
-            result = run_build(sources, out, fmt, progress=lambda _: bar.update(1), **options)  # type: ignore[arg-type]
-    else:
-        result = run_build(sources, out, fmt, **options)  # type: ignore[arg-type]
+    executor = make_executor(jobs, cluster)
+    try:
+        if stream:
+            _stream_build(build_stream(sources, out, None, strict, max_bytes, executor))
+            return
+        options = {
+            "validate": not no_validate,
+            "strict": strict,
+            "max_bytes": max_bytes,
+            "curation": curation_dir,
+            "executor": executor,
+        }
+        if sys.stderr.isatty():
+            with click.progressbar(
+                length=0, label="extracting", file=sys.stderr, show_pos=True, show_percent=False
+            ) as bar:
+                result = run_build(sources, out, fmt, progress=lambda _: bar.update(1), **options)  # type: ignore[arg-type]
+        else:
+            result = run_build(sources, out, fmt, **options)  # type: ignore[arg-type]
+    finally:
+        executor.close()
     c = result.counts
     mentions = cast(dict[str, int], c["mentions"])
     statements = cast(dict[str, int], c["claim_statements"])
@@ -154,6 +192,19 @@ def build(
         sys.exit(EXIT_VIOLATIONS)
 
 
+def _stream_build(result: Any) -> None:
+    c = result.counts
+    for problem in result.problems:
+        click.echo(f"kg: not read: {problem.line()}", err=True)
+    click.echo(f"documents read: {c['documents']}")
+    click.echo("mentions: " + ", ".join(f"{k} {v}" for k, v in c["mentions"].items()))
+    click.echo(f"claims: {c['claims']}")
+    click.echo(f"price observations: {c['price_observations']}")
+    click.echo(f"triples: {c['triples']}")
+    click.echo(f"validation: {c['validation']}")
+    click.echo(f"graph written to {result.written}")
+
+
 @main.command()
 @click.argument("query", required=False)
 @graph_option
@@ -175,12 +226,31 @@ def build(
 @click.option(
     "--list", "list_", is_flag=True, help="List the shipped queries and what they answer."
 )
+@click.option(
+    "--store",
+    type=click.Choice(["oxigraph", "memory"]),
+    default="oxigraph",
+    show_default=True,
+    help="Query engine for the graph file: Oxigraph's embedded store, or rdflib's in memory.",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Query a SPARQL 1.1 endpoint (e.g. one started by `kg serve`) instead of a file.",
+)
 @_bad_input
 def query(
-    query: str | None, graph_path: Path, fmt: str, params: tuple[str, ...], list_: bool
+    query: str | None,
+    graph_path: Path,
+    fmt: str,
+    params: tuple[str, ...],
+    list_: bool,
+    store: str,
+    endpoint: str | None,
 ) -> None:
     """Run a SPARQL query file (a path, or the name of a shipped query) on the graph."""
     from kg.query import (
+        endpoint_graph,
         find_query,
         format_result,
         load_graph,
@@ -202,8 +272,35 @@ def query(
             raise InputError(f"--param {item!r}: expected NAME=VALUE")
         bound[name] = value
     q = read_query(find_query(query))
-    graph = load_graph(graph_path)
+    graph = endpoint_graph(endpoint) if endpoint else load_graph(graph_path, store)
     click.echo(format_result(graph, run_query(graph, q, bound), fmt), nl=False)
+
+
+@main.command()
+@graph_option
+@click.option(
+    "--bind",
+    default="127.0.0.1:7878",
+    show_default=True,
+    help="Host and port to listen on (0.0.0.0:PORT to serve other machines).",
+)
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path),
+    help="Oxigraph database folder (default: beside the graph file, <graph>.oxigraph).",
+)
+@_bad_input
+def serve(graph_path: Path, bind: str, db: Path | None) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint (Oxigraph's server) until stopped."""
+    import os
+
+    from kg.serve import database, endpoint_url, server_command
+
+    location = database(graph_path, db)
+    click.echo(f"SPARQL endpoint: {endpoint_url(bind)} (read-only; Ctrl-C stops it)", err=True)
+    command = server_command(location, bind)
+    sys.stderr.flush()
+    os.execv(command[0], command)
 
 
 @main.command()
@@ -211,13 +308,21 @@ def query(
 @click.option("--waivers", type=click.Path(path_type=Path), help="Extra reviewed waivers file.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
 @lang_option
+@click.option(
+    "--engine",
+    type=click.Choice(["fast", "pyshacl"]),
+    default="fast",
+    show_default=True,
+    help="fast: pySHACL for SHACL Core, SPARQL constraints once per shape in Oxigraph; "
+    "pyshacl: pySHACL alone (same report, slower).",
+)
 @_bad_input
-def validate(graph_path: Path, waivers: Path | None, as_json: bool, lang: str) -> None:
+def validate(graph_path: Path, waivers: Path | None, as_json: bool, lang: str, engine: str) -> None:
     """Validate a graph file against the SHACL shapes; exit 1 when it does not conform."""
     from kg.query import load_graph
     from kg.validate import load_shapes, validate_graph
 
-    report = validate_graph(load_graph(graph_path), load_shapes(waivers), lang=lang)
+    report = validate_graph(load_graph(graph_path), load_shapes(waivers), lang=lang, engine=engine)
     if as_json:
         click.echo(
             json.dumps(

@@ -42,14 +42,23 @@ def shingles(text: str, size: int = SHINGLE) -> set[str]:
 
 def _minhash(items: Iterable[str]) -> MinHash:
     m = MinHash(num_perm=PERMUTATIONS, seed=1)
-    for item in items:
-        m.update(item.encode("utf-8"))
+    m.update_batch([item.encode("utf-8") for item in sorted(items)])
     return m
+
+
+def signature(text: str) -> MinHash:
+    """The MinHash of a document's shingles: all that grouping needs to keep of its text."""
+    return _minhash(shingles(text))
 
 
 def group_copies(texts: dict[str, str], threshold: float = THRESHOLD) -> list[Report]:
     """Group documents (id → text) into reports of near-duplicates."""
-    hashes = {doc_id: _minhash(shingles(text)) for doc_id, text in sorted(texts.items())}
+    return group_signatures({doc_id: signature(text) for doc_id, text in texts.items()}, threshold)
+
+
+def group_signatures(signatures: dict[str, MinHash], threshold: float = THRESHOLD) -> list[Report]:
+    """Group documents (id → :func:`signature`) into reports of near-duplicates."""
+    hashes = dict(sorted(signatures.items()))
     lsh = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS)
     for doc_id, mh in hashes.items():
         lsh.insert(doc_id, mh)

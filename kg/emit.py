@@ -18,6 +18,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.plugins.serializers.nt import _nt_row
 
 from kg import __version__
 from kg.copies import Report
@@ -34,7 +35,7 @@ from kg.mint import (
     report_iri,
     run_iri,
 )
-from kg.namespaces import NIF, PRK, ROLE_IRIS, SCHEMA, SLOTS, bind_all
+from kg.namespaces import ID, NIF, PRK, ROLE_IRIS, SCHEMA, SLOTS, bind_all
 from kg.resources import jsonld_context, vocabulary_graph
 from kg.speakers import Actor
 
@@ -59,15 +60,21 @@ def _target(mention: Mention) -> URIRef:
     return URIRef(mention.target)
 
 
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
 class _Builder:
-    def __init__(self, graph: Graph, run: URIRef, vocab: Graph) -> None:
-        self.g = graph
+    """Turns extractions into triples (a list, in the order made; duplicates possible)."""
+
+    def __init__(self, run: URIRef, vocab: Graph) -> None:
+        self.triples: list[Triple] = []
         self.run = run
         self.vocab = vocab
+        self._english: dict[URIRef, str] = {}
 
     def add(self, s: URIRef, p: URIRef, o: object) -> None:
         if o is not None:
-            self.g.add((s, p, o if isinstance(o, (URIRef, Literal)) else Literal(o)))
+            self.triples.append((s, p, o if isinstance(o, (URIRef, Literal)) else Literal(o)))
 
     def anchor(self, node: URIRef, doc: URIRef, start: int, end: int, quote: str) -> None:
         self.add(node, NIF.referenceContext, doc)
@@ -96,10 +103,16 @@ class _Builder:
         return node
 
     def english(self, concept: URIRef) -> str:
-        for label in self.vocab.objects(concept, SKOS.prefLabel):
-            if isinstance(label, Literal) and label.language == "en":
-                return str(label)
-        return str(concept).rsplit("/", 1)[-1]
+        if concept not in self._english:
+            self._english[concept] = next(
+                (
+                    str(label)
+                    for label in self.vocab.objects(concept, SKOS.prefLabel)
+                    if isinstance(label, Literal) and label.language == "en"
+                ),
+                str(concept).rsplit("/", 1)[-1],
+            )
+        return self._english[concept]
 
     def document(self, x: Extraction) -> URIRef:
         d = x.doc
@@ -175,42 +188,48 @@ class _Builder:
             self.add(mention_iri(doc_id, m.start, m.end, m.role, m.target), PRK.denotes, node)
 
 
-def input_digest(extractions: Iterable[Extraction]) -> str:
-    """Digest of the inputs (raw file hashes) a run read."""
+def input_digest(inputs: Iterable[tuple[str, str]]) -> str:
+    """Digest of the inputs a run read: (document id, raw sha256) pairs, in any order."""
     h = hashlib.sha256()
-    for x in sorted(extractions, key=lambda x: x.doc.doc_id):
-        h.update(f"{x.doc.doc_id}:{x.doc.sha256}\n".encode())
+    for doc_id, sha in sorted(inputs):
+        h.update(f"{doc_id}:{sha}\n".encode())
     return h.hexdigest()
 
 
-def _copies(graph: Graph, reports: list[Report]) -> dict[str, str]:
-    """Report nodes and copy links; returns document id → report key."""
-    of: dict[str, str] = {}
+def claims_of(x: Extraction) -> set[URIRef]:
+    """The claim nodes an extraction supports."""
+    return {claim_iri(c.modality, {r: map(str, v) for r, v in c.slots.items()}) for c in x.claims}
+
+
+def corpus_triples(
+    run: URIRef, digest: str, reports: list[Report], support: dict[URIRef, set[str]]
+) -> list[Triple]:
+    """What only the whole corpus knows: the run, the reports of copies, each claim's support."""
+    out: list[Triple] = [
+        (run, RDF.type, PRK.ExtractionRun),
+        (run, PRK.inputDigest, Literal(digest)),
+        (run, PROV.wasAssociatedWith, EXTRACTOR),
+        (EXTRACTOR, RDF.type, PRK.Extractor),
+        (EXTRACTOR, RDFS.label, Literal("kg extractor", lang="en")),
+        (EXTRACTOR, OWL.versionInfo, Literal(__version__)),
+    ]
+    report_of: dict[str, str] = {}
     for report in reports:
         node = report_iri(report.key)
-        graph.add((node, RDF.type, PRK.Report))
-        graph.add((node, PRK.copyCount, _int(len(report.members))))
+        out.append((node, RDF.type, PRK.Report))
+        out.append((node, PRK.copyCount, _int(len(report.members))))
         for member in report.members:
-            of[member] = report.key
-            graph.add((doc_iri(member), PRK.report, node))
+            report_of[member] = report.key
+            out.append((doc_iri(member), PRK.report, node))
         for a, b, _ in report.pairs:
-            graph.add((doc_iri(a), PRK.nearDuplicateOf, doc_iri(b)))
-            graph.add((doc_iri(b), PRK.nearDuplicateOf, doc_iri(a)))
-    return of
-
-
-def _support(graph: Graph, extractions: list[Extraction], report_of: dict[str, str]) -> None:
-    """How many documents, independent reports and syndicated copies back each claim."""
-    docs: dict[URIRef, set[str]] = {}
-    for x in extractions:
-        for c in x.claims:
-            claim = claim_iri(c.modality, {r: map(str, v) for r, v in c.slots.items()})
-            docs.setdefault(claim, set()).add(x.doc.doc_id)
-    for claim, ids in docs.items():
-        reports = {report_of.get(d, d) for d in ids}
-        graph.add((claim, PRK.supportingDocuments, _int(len(ids))))
-        graph.add((claim, PRK.independentReports, _int(len(reports))))
-        graph.add((claim, PRK.syndicatedCopies, _int(len(ids) - len(reports))))
+            out.append((doc_iri(a), PRK.nearDuplicateOf, doc_iri(b)))
+            out.append((doc_iri(b), PRK.nearDuplicateOf, doc_iri(a)))
+    for claim, ids in support.items():
+        independent = {report_of.get(d, d) for d in ids}
+        out.append((claim, PRK.supportingDocuments, _int(len(ids))))
+        out.append((claim, PRK.independentReports, _int(len(independent))))
+        out.append((claim, PRK.syndicatedCopies, _int(len(ids) - len(independent))))
+    return out
 
 
 def build_graph(
@@ -226,23 +245,86 @@ def build_graph(
     vocab = vocabulary if vocabulary is not None else vocabulary_graph()
     graph = Graph()
     bind_all(graph)
-    for triple in vocab:
-        graph.add(triple)
-    digest = input_digest(extractions)
+    graph += vocab
+    digest = input_digest((x.doc.doc_id, x.doc.sha256) for x in extractions)
     run = run_iri(__version__, digest)
-    graph.add((run, RDF.type, PRK.ExtractionRun))
-    graph.add((run, PRK.inputDigest, Literal(digest)))
-    graph.add((run, PROV.wasAssociatedWith, EXTRACTOR))
-    graph.add((EXTRACTOR, RDF.type, PRK.Extractor))
-    graph.add((EXTRACTOR, RDFS.label, Literal("kg extractor", lang="en")))
-    graph.add((EXTRACTOR, OWL.versionInfo, Literal(__version__)))
-    builder = _Builder(graph, run, vocab)
+    builder = _Builder(run, vocab)
+    support: dict[URIRef, set[str]] = {}
     for x in extractions:
         builder.extraction(x)
+        for claim in claims_of(x):
+            support.setdefault(claim, set()).add(x.doc.doc_id)
     if reports is None:
         reports = [Report(x.doc.doc_id, (x.doc.doc_id,), ()) for x in extractions]
-    _support(graph, extractions, _copies(graph, reports))
+    graph.addN((s, p, o, graph) for s, p, o in builder.triples)
+    graph.addN((s, p, o, graph) for s, p, o in corpus_triples(run, digest, reports, support))
     return graph
+
+
+def document_lines(x: Extraction, vocab: Graph) -> list[str]:
+    """The N-Triples lines of one document (sorted, unique), its run named :data:`PENDING_RUN`."""
+    builder = _Builder(PENDING_RUN, vocab)
+    builder.extraction(x)
+    return sorted({_nt_row(t) for t in builder.triples})
+
+
+#: Stands for the run in streamed lines until the whole input (and so its digest) is known.
+PENDING_RUN = URIRef("urn:prkg:pending-run")
+_DOC_SCOPED = tuple(f"<{ID}{kind}/" for kind in ("doc", "mention", "evidence", "price"))
+
+
+class NTriplesStream:
+    """Writes a graph as N-Triples one document at a time, in bounded memory.
+
+    Lines of a document's own nodes are written as they come; lines about shared nodes
+    (claims, actors, outlets) are written once. :meth:`finish` appends the vocabulary and the
+    corpus-level triples, names the run, and moves the file into place atomically.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, spool = tempfile.mkstemp(prefix=f".{out.name}.spool.", dir=out.parent)
+        self.spool = Path(spool)
+        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        self.shared: set[str] = set()
+        self.lines = 0
+
+    def document(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            if not line.startswith(_DOC_SCOPED):
+                if line in self.shared:
+                    continue
+                self.shared.add(line)
+            self.fh.write(line)
+            self.lines += 1
+
+    def finish(self, run: URIRef, tail: Iterable[Triple]) -> int:
+        """Complete the file with ``tail`` and the run's IRI; returns the number of lines."""
+        self.document(sorted({_nt_row(t) for t in tail}))
+        self.fh.close()
+        pending, named = PENDING_RUN.n3(), run.n3()
+        fd, final = tempfile.mkstemp(prefix=f".{self.out.name}.", dir=self.out.parent)
+        try:
+            with (
+                open(self.spool, encoding="utf-8") as src,
+                os.fdopen(fd, "w", encoding="utf-8", newline="\n") as dst,
+            ):
+                for line in src:
+                    dst.write(line.replace(pending, named) if pending in line else line)
+                dst.flush()
+                os.fsync(dst.fileno())
+            os.replace(final, self.out)
+        except BaseException:
+            Path(final).unlink(missing_ok=True)
+            raise
+        finally:
+            self.spool.unlink(missing_ok=True)
+        return self.lines
+
+    def abort(self) -> None:
+        self.fh.close()
+        self.spool.unlink(missing_ok=True)
 
 
 def serialize(graph: Graph, fmt: str = "ttl") -> bytes:

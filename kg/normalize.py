@@ -9,6 +9,7 @@ from, so every offset the graph stores points into the document's own text.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -48,6 +49,7 @@ def to_simplified(text: str) -> str:
 
 def normalize(text: str) -> View:
     """NFKC per character, then Traditional→Simplified, keeping the offset map."""
+    origin: Sequence[int]
     if all(_fold(ch) == ch for ch in set(text)):
         # the common case: nothing to fold, so the view maps one to one
         joined, origin = text, range(len(text))

@@ -5,22 +5,46 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from datasketch import MinHash
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from kg import __version__
 from kg.clean import clean
-from kg.copies import Report, group_copies
-from kg.curate import Replay, edit_files, read_edit, replay, tracking_graph, vocabulary_with_edits
-from kg.emit import build_graph, serialize, write_atomic, write_run_log
+from kg.copies import Report, group_signatures, signature
+from kg.curate import (
+    Edit,
+    Replay,
+    edit_files,
+    read_edit,
+    replay,
+    tracking_graph,
+    vocabulary_with_edits,
+)
+from kg.emit import (
+    NTriplesStream,
+    Triple,
+    build_graph,
+    claims_of,
+    corpus_triples,
+    document_lines,
+    input_digest,
+    serialize,
+    write_atomic,
+    write_run_log,
+)
+from kg.executors import Executor, batched, make_executor
 from kg.extract import Extraction, extract
 from kg.lexicon import Lexicon, build_lexicon, default_lexicon
+from kg.mint import run_iri
 from kg.namespaces import PRK
-from kg.read import DEFAULT_MAX_BYTES, InputError, Problem, read_inputs
+from kg.read import DEFAULT_MAX_BYTES, InputError, Problem, RawDocument, iter_inputs, read_inputs
 from kg.resources import vocabulary_graph
 from kg.validate import Report as ValidationReport
 from kg.validate import validate_graph
@@ -58,22 +82,77 @@ class BuildResult:
         return self.report is None or self.report.conforms
 
 
+@dataclass
+class Processed:
+    """One document through read → clean → extract (→ emit, when streaming)."""
+
+    extraction: Extraction
+    signature: MinHash
+    lines: list[str] | None = None
+
+
+_STATE: dict[str, tuple[Lexicon, Graph]] = {}
+
+
+def _state(edits: tuple[Edit, ...]) -> tuple[Lexicon, Graph]:
+    """Lexicon and vocabulary for ``edits``, built once per process and kept."""
+    key = hashlib.sha256("\0".join(e.text for e in edits).encode()).hexdigest()
+    if key not in _STATE:
+        vocab = vocabulary_graph()
+        lexicon = build_lexicon(vocabulary_with_edits(vocab, edits)) if edits else default_lexicon()
+        lexicon.pos()  # the part-of-speech dictionary, loaded now rather than per worker
+        _STATE[key] = (lexicon, vocab)
+    return _STATE[key]
+
+
+@dataclass(frozen=True)
+class Task:
+    """The per-document work, as a picklable callable over a batch of documents."""
+
+    edits: tuple[Edit, ...] = ()
+    lines: bool = False
+
+    def load(self) -> None:
+        _state(self.edits)
+
+    def __call__(self, batch: list[RawDocument]) -> list[Processed]:
+        lexicon, vocab = _state(self.edits)
+        out = []
+        for raw in batch:
+            x = extract(clean(raw), lexicon)
+            lines = document_lines(x, vocab) if self.lines else None
+            out.append(Processed(x, signature(x.doc.text), lines))
+        return out
+
+
+def _processed(
+    docs: Iterable[RawDocument], task: Task, executor: Executor | None
+) -> Iterator[Processed]:
+    runner = executor or make_executor(1, initializer=task.load)
+    try:
+        for results in runner.map(task, batched(docs)):
+            yield from results
+    finally:
+        if executor is None:
+            runner.close()
+
+
 def extract_inputs(
     inputs: Iterable[Path | str],
     progress: Callable[[str], None] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
-    lexicon: Lexicon | None = None,
+    edits: Sequence[Edit] = (),
+    executor: Executor | None = None,
 ) -> Corpus:
     """Read, clean and extract every input; group near-duplicate documents into reports."""
-    lex = lexicon if lexicon is not None else default_lexicon()
     raws, problems = read_inputs(inputs, max_bytes)
-    extractions = []
-    for raw in raws:
-        extractions.append(extract(clean(raw), lex))
+    extractions, signatures = [], {}
+    for done in _processed(raws, Task(tuple(edits)), executor):
+        extractions.append(done.extraction)
+        signatures[done.extraction.doc.doc_id] = done.signature
         if progress:
-            progress(raw.doc_id)
-    reports = group_copies({x.doc.doc_id: x.doc.text for x in extractions})
-    return Corpus(extractions, problems, reports)
+            progress(done.extraction.doc.doc_id)
+    return Corpus(extractions, problems, group_signatures(signatures))
 
 
 def extract_paths(paths: Iterable[Path | str]) -> list[Extraction]:
@@ -110,6 +189,7 @@ def build(
     strict: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     curation: Path | None = DEFAULT_CURATION,
+    executor: Executor | None = None,
 ) -> BuildResult:
     """Build the graph from ``inputs`` and write it to ``out`` atomically.
 
@@ -121,8 +201,7 @@ def build(
     vocabulary edits (a new altLabel) take effect in the extraction itself.
     """
     edits = [read_edit(p) for p in edit_files(curation)] if curation else []
-    lexicon = build_lexicon(vocabulary_with_edits(vocabulary_graph(), edits)) if edits else None
-    corpus = extract_inputs(inputs, progress, max_bytes, lexicon)
+    corpus = extract_inputs(inputs, progress, max_bytes, edits, executor)
     if not corpus.extractions:
         first = corpus.problems[0].line() if corpus.problems else "no input given"
         raise InputError(f"no document could be read ({first})")
@@ -144,3 +223,86 @@ def build(
         counts["validation"] = report.summary() if report else "skipped"
         write_run_log(out.with_suffix(".run.json"), out, counts)
     return BuildResult(graph, corpus, report, target, counts, replayed)
+
+
+@dataclass
+class StreamResult:
+    """What a streamed build read and wrote (the graph itself is only on disk)."""
+
+    written: Path
+    problems: list[Problem]
+    counts: dict[str, object]
+
+
+def build_stream(
+    inputs: Iterable[Path | str],
+    out: Path,
+    progress: Callable[[str], None] | None = None,
+    strict: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    executor: Executor | None = None,
+) -> StreamResult:
+    """Build the graph as N-Triples, one document at a time, in memory that does not grow with
+    the text: documents are read, extracted and written as they come, and only their ids,
+    MinHash signatures and claim keys are kept for the corpus-level triples written last.
+
+    The triples are those of :func:`build` (the same graph, in another order). Curation edits
+    are not replayed (they need the whole graph): use :func:`build` for a curated graph. The
+    file is moved into place only when complete; with ``strict``, an unreadable input stops
+    the build and leaves the previous file as it was.
+    """
+    stream = NTriplesStream(out)
+    problems: list[Problem] = []
+    inputs_read: list[tuple[str, str]] = []
+    signatures: dict[str, MinHash] = {}
+    support: dict[URIRef, set[str]] = {}
+    mentions: Counter[str] = Counter()
+    modality: Counter[str] = Counter()
+    prices = 0
+
+    def documents() -> Iterator[RawDocument]:
+        for item in iter_inputs(inputs, max_bytes):
+            if isinstance(item, Problem):
+                if strict:
+                    raise InputError(f"{item.line()} (--strict)")
+                problems.append(item)
+            else:
+                yield item
+
+    try:
+        for done in _processed(documents(), Task(lines=True), executor):
+            x = done.extraction
+            stream.document(done.lines or ())
+            inputs_read.append((x.doc.doc_id, x.doc.sha256))
+            signatures[x.doc.doc_id] = done.signature
+            for claim in claims_of(x):
+                support.setdefault(claim, set()).add(x.doc.doc_id)
+            mentions.update(m.role for m in x.mentions)
+            modality.update(c.modality for c in x.claims)
+            prices += len(x.prices)
+            if progress:
+                progress(x.doc.doc_id)
+        if not inputs_read:
+            first = problems[0].line() if problems else "no input given"
+            raise InputError(f"no document could be read ({first})")
+        digest = input_digest(inputs_read)
+        run = run_iri(__version__, digest)
+        tail: list[Triple] = list(vocabulary_graph()) + corpus_triples(  # type: ignore[assignment]
+            run, digest, group_signatures(signatures), support
+        )
+        triples = stream.finish(run, tail)
+    except BaseException:
+        stream.abort()
+        raise
+    counts: dict[str, object] = {
+        "documents": len(inputs_read),
+        "inputs_not_read": [p.line() for p in problems],
+        "mentions": dict(sorted(mentions.items())),
+        "claim_statements": dict(sorted(modality.items())),
+        "claims": len(support),
+        "price_observations": prices,
+        "triples": triples,
+        "validation": "not run (streamed build: run `kg validate` on the file)",
+    }
+    write_run_log(out.with_suffix(".run.json"), out, counts)
+    return StreamResult(out, problems, counts)

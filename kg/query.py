@@ -1,7 +1,8 @@
 """Stage 6 — query: the shipped SPARQL files, their headers, parameters and result formats.
 
 Query files carry a header (``# title:``, ``# description:``, ``# param: name — meaning``).
-Parameters are bound with ``initBindings``, never pasted into the query text.
+Parameters are bound as RDF terms in a VALUES block (see :func:`_with_values`), never as text
+pasted into the query.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import NamespaceManager
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 
@@ -30,6 +33,10 @@ GRAPH_FORMATS = {
     ".nq": "nquads",
 }
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
+#: Where a graph file is loaded for querying: Oxigraph's embedded store (through oxrdflib, so
+#: the program sees an ordinary rdflib Graph) or rdflib's own in-memory store.
+STORES = ("oxigraph", "memory")
+DEFAULT_STORE = "oxigraph"
 
 
 @dataclass(frozen=True)
@@ -92,19 +99,39 @@ def find_query(name_or_path: str) -> Path:
     raise InputError(f"{name_or_path}: no such query file (kg query --list shows the shipped ones)")
 
 
-def load_graph(path: Path) -> Graph:
-    """Parse an RDF file (format from its ending); bad input raises :class:`InputError`."""
+def load_graph(path: Path, store: str = "memory") -> Graph:
+    """Parse an RDF file (format from its ending) into ``store`` (see :data:`STORES`).
+
+    Either way the result is an rdflib :class:`Graph`; with ``oxigraph`` its SPARQL queries
+    run in Oxigraph's engine. Bad input raises :class:`InputError`.
+    """
     fmt = GRAPH_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(f"{path}: unknown RDF format (use .ttl, .nt, .nq or .jsonld)")
     if not path.is_file():
         raise InputError(f"{path}: no such graph file (run `kg build` first?)")
-    graph = Graph()
+    if store not in STORES:
+        raise InputError(f"{store}: unknown store (use {' or '.join(STORES)})")
+    graph = Graph(store="Oxigraph") if store == "oxigraph" else Graph()
     try:
-        graph.parse(path, format=fmt)
+        graph.parse(path, format=f"ox-{fmt}" if store == "oxigraph" else fmt)
     except Exception as err:  # noqa: BLE001 - each rdflib parser raises its own types
         reason = " ".join(str(err).split())[:160]
         raise InputError(f"{path}: malformed {fmt} ({reason})") from None
+    bind_all(graph)
+    return graph
+
+
+def endpoint_graph(url: str) -> Graph:
+    """A read-only view of a remote SPARQL 1.1 endpoint, queried like a local graph.
+
+    rdflib's SPARQLStore sends each query over the SPARQL protocol; query parameters travel as
+    a ``VALUES`` block, so any standard endpoint answers the shipped queries.
+    """
+    if not re.match(r"^https?://", url):
+        raise InputError(f"{url}: not an http(s) SPARQL endpoint URL")
+    graph = Graph(store="SPARQLStore")
+    graph.open(url)
     bind_all(graph)
     return graph
 
@@ -118,6 +145,25 @@ def _term(value: str) -> URIRef | Literal:
     if re.fullmatch(r"-?\d+", value):
         return Literal(int(value))
     return Literal(value)
+
+
+def _with_values(text: str, bindings: dict[str, URIRef | Literal]) -> str:
+    """``text`` with ``bindings`` as a VALUES block opening its outermost WHERE group.
+
+    This is how parameters are bound in every store (rdflib, Oxigraph, a remote endpoint, which
+    have no common form of initial bindings): the values are RDF terms written by rdflib
+    (``n3()``, escaped), never user text pasted into the query, and they are bound before the
+    patterns, BINDs and FILTERs that use them are evaluated.
+    """
+    names = sorted(bindings)
+    block = (
+        f"VALUES ({' '.join('?' + n for n in names)}) "
+        f"{{ ({' '.join(bindings[n].n3() for n in names)}) }}"
+    )
+    m = re.search(r"\bWHERE\s*\{", text, re.I)
+    if m is None:
+        raise InputError("query has no WHERE clause to bind parameters in")
+    return text[: m.end()] + "\n  " + block + text[m.end() :]
 
 
 def run_query(graph: Graph, query: QueryFile, params: dict[str, str] | None = None) -> Result:
@@ -134,8 +180,9 @@ def run_query(graph: Graph, query: QueryFile, params: dict[str, str] | None = No
             f"{query.path}: unknown parameter(s) {', '.join(sorted(unknown))} (known: {known})"
         )
     bindings = {name: _term(value) for name, value in params.items()}
+    text = _with_values(query.text, bindings) if bindings else query.text
     try:
-        result = graph.query(query.text, initBindings=bindings)
+        result = graph.query(text)
         _ = result.bindings  # evaluate now, so a failure is reported here, naming the file
     except Exception as err:  # noqa: BLE001 - the SPARQL engine raises many types
         reason = " ".join(str(err).split())[:160]
@@ -143,12 +190,20 @@ def run_query(graph: Graph, query: QueryFile, params: dict[str, str] | None = No
     return result
 
 
+@cache
+def _names() -> NamespaceManager:
+    """The project's prefixes, for showing IRIs in tables whatever store answered."""
+    graph = Graph()
+    bind_all(graph)
+    return graph.namespace_manager
+
+
 def _cell(graph: Graph, value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, URIRef):
         try:
-            return graph.namespace_manager.normalizeUri(value)
+            return _names().normalizeUri(value)
         except Exception:  # noqa: BLE001
             return str(value)
     return str(value)

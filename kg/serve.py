@@ -1,0 +1,87 @@
+"""The graph as a read-only SPARQL 1.1 endpoint, served by Oxigraph's own HTTP server.
+
+``kg serve`` loads the graph file into an Oxigraph database folder (once per version of the
+file: the folder records the file's SHA-256) and starts ``oxigraph serve-read-only`` on it. The
+endpoint speaks the standard SPARQL 1.1 protocol at ``http://HOST:PORT/query``, so ``kg query
+--endpoint``, SPARQLWrapper, YASGUI or any other SPARQL client can use it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from kg.query import GRAPH_FORMATS
+from kg.read import InputError
+
+_FORMATS = {"turtle": "ttl", "nt": "nt", "nquads": "nq", "json-ld": "jsonld"}
+_MARK = "prkg-source.sha256"
+
+
+def oxigraph_command() -> str:
+    """The ``oxigraph`` program installed with the package (PyPI ``oxigraph``)."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    if not found:
+        raise InputError("oxigraph: server program not found (pip install oxigraph)")
+    return found
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def database(graph: Path, folder: Path | None = None) -> Path:
+    """The Oxigraph database folder holding ``graph``, loaded now unless already current."""
+    fmt = GRAPH_FORMATS.get(graph.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{graph}: unknown RDF format (use .ttl, .nt, .nq or .jsonld)")
+    if not graph.is_file():
+        raise InputError(f"{graph}: no such graph file (run `kg build` first?)")
+    target = folder or graph.with_name(graph.name + ".oxigraph")
+    digest = _sha256(graph)
+    mark = target / _MARK
+    if mark.is_file() and mark.read_text().strip() == digest:
+        return target
+    fresh = target.with_name(target.name + ".loading")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    done = subprocess.run(
+        [
+            oxigraph_command(),
+            "load",
+            "--location",
+            str(fresh),
+            "--file",
+            str(graph),
+            "--format",
+            _FORMATS[fmt],
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        shutil.rmtree(fresh, ignore_errors=True)
+        reason = " ".join((done.stderr or done.stdout).split())[:160]
+        raise InputError(f"{graph}: cannot load into Oxigraph ({reason})")
+    (fresh / _MARK).write_text(digest + "\n")
+    shutil.rmtree(target, ignore_errors=True)
+    fresh.rename(target)
+    return target
+
+
+def server_command(location: Path, bind: str) -> list[str]:
+    """The command line of a read-only Oxigraph server on ``location``."""
+    return [oxigraph_command(), "serve-read-only", "--location", str(location), "--bind", bind]
+
+
+def endpoint_url(bind: str) -> str:
+    """The SPARQL query URL of a server bound to ``bind`` (``host:port``)."""
+    return f"http://{bind}/query"
