@@ -576,3 +576,7 @@ def eval_(gold: Path, docs: Path, show_errors: bool, min_f1: float | None) -> No
                 click.echo(f"{label:<8} {s.doc} {s.role:<9} {s.start}-{s.end} {s.quote}")
     if min_f1 is not None and any(s.f1 < min_f1 for s in result.scores.values()):
         sys.exit(EXIT_VIOLATIONS)
+
+
+if __name__ == "__main__":
+    main()

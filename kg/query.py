@@ -1,8 +1,8 @@
 """Stage 6 — query: the shipped SPARQL files, their headers, parameters and result formats.
 
 Query files carry a header (``# title:``, ``# description:``, ``# param: name — meaning``).
-Parameters are bound as RDF terms in a VALUES block (see :func:`_with_values`), never as text
-pasted into the query.
+Parameters are bound as RDF terms (``initBindings`` in rdflib, a VALUES block elsewhere: see
+:func:`_with_values`), never as text pasted into the query.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.stores.memory import Memory, SimpleMemory
 from rdflib.query import Result
 
 from kg.namespaces import PREFIXES, bind_all
@@ -150,10 +151,10 @@ def _term(value: str) -> URIRef | Literal:
 def _with_values(text: str, bindings: dict[str, URIRef | Literal]) -> str:
     """``text`` with ``bindings`` as a VALUES block opening its outermost WHERE group.
 
-    This is how parameters are bound in every store (rdflib, Oxigraph, a remote endpoint, which
-    have no common form of initial bindings): the values are RDF terms written by rdflib
-    (``n3()``, escaped), never user text pasted into the query, and they are bound before the
-    patterns, BINDs and FILTERs that use them are evaluated.
+    rdflib's own store takes ``initBindings`` (its engine joins a VALUES block slowly); Oxigraph
+    and remote endpoints take this block, which binds the same way: the values are RDF terms
+    written by rdflib (``n3()``, escaped), never user text pasted into the query, bound before
+    the patterns, BINDs and FILTERs that use them are evaluated.
     """
     names = sorted(bindings)
     block = (
@@ -180,9 +181,11 @@ def run_query(graph: Graph, query: QueryFile, params: dict[str, str] | None = No
             f"{query.path}: unknown parameter(s) {', '.join(sorted(unknown))} (known: {known})"
         )
     bindings = {name: _term(value) for name, value in params.items()}
-    text = _with_values(query.text, bindings) if bindings else query.text
+    text, initial = query.text, bindings
+    if bindings and not isinstance(graph.store, (Memory, SimpleMemory)):
+        text, initial = _with_values(query.text, bindings), {}
     try:
-        result = graph.query(text)
+        result = graph.query(text, initBindings=initial)
         _ = result.bindings  # evaluate now, so a failure is reported here, naming the file
     except Exception as err:  # noqa: BLE001 - the SPARQL engine raises many types
         reason = " ".join(str(err).split())[:160]

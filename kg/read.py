@@ -177,6 +177,11 @@ def iter_warc(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDoc
         yield Problem(str(path), f"cannot read WARC ({err.strerror})")
         return
     with fh:
+        magic = fh.read(5)
+        fh.seek(0)
+        if not (magic.startswith(b"WARC/") or magic.startswith(b"\x1f\x8b")):
+            yield Problem(str(path), "not a WARC file (it does not start with a WARC record)")
+            return
         try:
             for record in ArchiveIterator(fh):
                 if record.rec_type not in ("response", "resource"):

@@ -1,0 +1,284 @@
+"""The paths for large corpora give the same graph and the same answers as the plain local run:
+worker processes, streamed N-Triples, a Dask cluster, the Oxigraph store, a SPARQL endpoint
+started by ``kg serve``, and WARC archives as input."""
+
+from __future__ import annotations
+
+import io
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from kg.executors import Processes, make_executor
+from kg.pipeline import build, build_stream, extract_inputs
+from kg.query import endpoint_graph, load_graph, run_query, shipped_queries
+from kg.read import Problem, RawDocument, iter_inputs
+from tests.conftest import SEED_FILES, SEEDS
+
+QUERIES = shipped_queries()
+PARAMS = [
+    ("attack-chains", {"technique": "kt:photo-animation"}),
+    ("concept-frequency", {"role": "prk:HarmRole"}),
+    ("corroborated-claims", {"minReports": "1"}),
+    ("unit-prices", {"item": "kd:face-photo"}),
+    ("harms-with-dpv-risk", {"match": "skos:exactMatch"}),
+    ("evidence-trail", {"claim": "https://w3id.org/prkg/id/claim/8587380abd1d1c95"}),
+]
+
+
+def _value(v: object) -> object:
+    """A cell as a value: numbers by value (4 = 4.0), lists joined by GROUP_CONCAT as sets."""
+    if v is None:
+        return None
+    if isinstance(v, Literal):
+        py = v.toPython()
+        if not isinstance(py, str):
+            return py
+        v = py
+    return tuple(sorted((_number(t) for t in re.split(r"[;,]?\s+", str(v))), key=repr))
+
+
+def _number(token: str) -> object:
+    """Numbers inside concatenated text by value: engines write 1000.0 or 1000 (XSD 1.0/1.1)."""
+    try:
+        return Decimal(token)
+    except ArithmeticError:
+        return token
+
+
+def answers(graph: Graph, name: str, params: dict[str, str] | None = None) -> list[tuple]:  # type: ignore[type-arg]
+    query = next(q for q in QUERIES if q.name == name)
+    result = run_query(graph, query, params)
+    return sorted((tuple(_value(v) for v in row) for row in result), key=repr)  # type: ignore[union-attr]
+
+
+@pytest.fixture(scope="module")
+def seed_nt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("scale") / "graph.nt"
+    build([SEEDS], out, "nt", validate=False, curation=None)
+    return out
+
+
+@pytest.fixture(scope="module")
+def stores(seed_nt: Path) -> dict[str, Graph]:
+    return {store: load_graph(seed_nt, store) for store in ("memory", "oxigraph")}
+
+
+@pytest.mark.parametrize("name", [q.name for q in QUERIES])
+def test_every_query_answers_the_same_in_oxigraph_and_rdflib(
+    stores: dict[str, Graph], name: str
+) -> None:
+    assert answers(stores["oxigraph"], name) == answers(stores["memory"], name)
+
+
+@pytest.mark.parametrize("name, params", PARAMS, ids=[p[0] for p in PARAMS])
+def test_parameters_bind_the_same_in_every_store(
+    stores: dict[str, Graph], name: str, params: dict[str, str]
+) -> None:
+    bound = answers(stores["oxigraph"], name, params)
+    assert bound == answers(stores["memory"], name, params)
+    assert bound and bound != answers(stores["memory"], name)  # the parameter changed the answer
+
+
+def test_two_worker_processes_build_the_same_bytes_as_one(tmp_path: Path) -> None:
+    one = build([SEEDS], tmp_path / "one.ttl", curation=None)
+    pool = Processes(2)
+    try:
+        two = build([SEEDS], tmp_path / "two.ttl", curation=None, executor=pool)
+    finally:
+        pool.close()
+    assert one.ok and two.ok
+    assert (tmp_path / "one.ttl").read_bytes() == (tmp_path / "two.ttl").read_bytes()
+
+
+def test_a_streamed_build_holds_the_triples_of_the_in_memory_build(
+    tmp_path: Path, seed_nt: Path
+) -> None:
+    result = build_stream([SEEDS], tmp_path / "s.nt")
+    streamed = set(Graph().parse(tmp_path / "s.nt", format="nt"))
+    assert streamed == set(Graph().parse(seed_nt, format="nt"))
+    assert result.counts["triples"] == len(streamed)
+    assert result.counts["documents"] == len(SEED_FILES)
+
+
+def test_a_streamed_build_with_two_workers_writes_the_same_bytes(tmp_path: Path) -> None:
+    build_stream([SEEDS], tmp_path / "one.nt")
+    pool = make_executor(2)
+    try:
+        build_stream([SEEDS], tmp_path / "two.nt", executor=pool)
+    finally:
+        pool.close()
+    assert (tmp_path / "one.nt").read_bytes() == (tmp_path / "two.nt").read_bytes()
+
+
+def test_a_failed_streamed_build_leaves_the_previous_graph(tmp_path: Path) -> None:
+    out = tmp_path / "g.nt"
+    out.write_text("previous\n", encoding="utf-8")
+    with pytest.raises(Exception, match="no such file"):
+        build_stream([SEEDS, tmp_path / "missing.txt"], out, strict=True)
+    assert out.read_text(encoding="utf-8") == "previous\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["g.nt"]  # no spool left behind
+
+
+def test_a_dask_cluster_extracts_the_same_graph_as_a_local_build(
+    tmp_path: Path, seed_nt: Path
+) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        executor = make_executor(cluster=cluster.scheduler_address)
+        try:
+            build_stream([SEEDS], tmp_path / "dask.nt", executor=executor)
+            corpus = extract_inputs([SEEDS], executor=executor)
+        finally:
+            executor.close()
+    assert set(Graph().parse(tmp_path / "dask.nt", format="nt")) == set(
+        Graph().parse(seed_nt, format="nt")
+    )
+    assert [x.doc.doc_id for x in corpus.extractions] == [p.stem for p in SEED_FILES]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def endpoint(seed_nt: Path, tmp_path_factory: pytest.TempPathFactory) -> str:  # type: ignore[misc]
+    """``kg serve`` on a loopback port, for the module's tests; stopped afterwards."""
+    bind = f"127.0.0.1:{_free_port()}"
+    db = tmp_path_factory.mktemp("db") / "oxigraph"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "serve", "--graph", str(seed_nt), "--bind", bind]
+        + ["--db", str(db)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://{bind}/query"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=2).read()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError(f"kg serve did not start: {server.stderr.read()!r}") from None  # type: ignore[union-attr]
+            time.sleep(0.2)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.mark.parametrize("name", [q.name for q in QUERIES])
+def test_the_endpoint_answers_every_query_as_the_local_graph(
+    endpoint: str, stores: dict[str, Graph], name: str
+) -> None:
+    assert answers(endpoint_graph(endpoint), name) == answers(stores["memory"], name)
+
+
+@pytest.mark.parametrize("name, params", PARAMS, ids=[p[0] for p in PARAMS])
+def test_the_endpoint_binds_parameters_as_the_local_graph(
+    endpoint: str, stores: dict[str, Graph], name: str, params: dict[str, str]
+) -> None:
+    assert answers(endpoint_graph(endpoint), name, params) == answers(
+        stores["memory"], name, params
+    )
+
+
+def test_kg_query_endpoint_prints_the_same_table(endpoint: str, seed_nt: Path) -> None:
+    def kg(*args: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-m", "kg.cli", "query", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    remote = kg("documents", "--endpoint", endpoint)
+    assert remote == kg("documents", "--graph", str(seed_nt))
+    assert "(5 rows)" in remote
+
+
+def test_serve_refuses_a_missing_graph(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "serve", "--graph", str(tmp_path / "none.ttl")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "none.ttl: no such graph file" in done.stderr
+
+
+def _warc(path: Path, pages: list[tuple[str, str, bytes]]) -> None:
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=path.suffix == ".gz")
+        for uri, kind, body in pages:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
+            record = writer.create_warc_record(
+                uri, "response", payload=io.BytesIO(body), http_headers=headers
+            )
+            writer.write_record(record)
+
+
+def test_warc_pages_are_read_and_extracted_like_the_article(tmp_path: Path) -> None:
+    seed = SEED_FILES[4]
+    text = seed.read_text(encoding="utf-8")
+    page = (
+        f"<html><head><title>t</title></head><body><article><p>{text}</p></article></body></html>"
+    )
+    archive = tmp_path / "news.warc.gz"
+    _warc(
+        archive,
+        [
+            (
+                "https://news.example.cn/a.html",
+                "text/html; charset=gb18030",
+                page.encode("gb18030"),
+            ),
+            ("https://news.example.cn/logo.png", "image/png", b"\x89PNG\r\n\x1a\n\x00\x00"),
+        ],
+    )
+    items = list(iter_inputs([archive]))
+    assert len(items) == 1 and isinstance(items[0], RawDocument)
+    doc = items[0]
+    assert doc.doc_id.startswith("warc-") and doc.encoding.startswith("gb")
+    assert doc.meta["url"] == "https://news.example.cn/a.html" and len(doc.meta["date"]) == 10
+    from_warc = extract_inputs([archive]).extractions[0]
+    from_file = extract_inputs([seed]).extractions[0]
+    concepts = {(m.role, m.target) for m in from_file.mentions if m.target.startswith("http")}
+    assert concepts and concepts <= {(m.role, m.target) for m in from_warc.mentions}
+
+
+def test_a_file_that_is_not_a_warc_is_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.warc"
+    bad.write_bytes(b"this is not an archive\n" * 10)
+    items = list(iter_inputs([bad]))
+    assert len(items) == 1 and isinstance(items[0], Problem)
+    assert "broken.warc" in items[0].line() and "not a WARC" in items[0].line()
+
+
+def test_json_lines_are_read_one_record_at_a_time(tmp_path: Path) -> None:
+    records = tmp_path / "feed.jsonl"
+    records.write_text(
+        '{"id": "a", "text": "人脸照片五毛钱一张"}\nnot json\n{"id": "b", "text": "换脸"}\n',
+        encoding="utf-8",
+    )
+    stream = iter_inputs([records])
+    first = next(stream)
+    assert isinstance(first, RawDocument) and first.doc_id == "a"
+    rest = list(stream)
+    assert isinstance(rest[0], Problem) and f"{records}:2" in rest[0].line()
+    assert isinstance(rest[1], RawDocument) and rest[1].doc_id == "b"
