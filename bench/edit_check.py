@@ -70,7 +70,9 @@ def main() -> None:
     graph = grown_graph(args.triples)
     print(f"graph: {len(graph):,} triples, built in {time.perf_counter() - t0:.1f} s")
     shapes = load_shapes()
-    claim = sorted(graph.subjects(RDF.type, PRK.Claim))[len(list(graph.subjects(RDF.type, PRK.Claim))) // 2]
+    claim = sorted(graph.subjects(RDF.type, PRK.Claim))[
+        len(list(graph.subjects(RDF.type, PRK.Claim))) // 2
+    ]
     head = "# curator: bench\n# date: 2026-11-23\n# reason: benchmark\n"
     edits = {
         "retract a claim": "PREFIX prk: <https://w3id.org/prkg/ns#>\n"
@@ -91,8 +93,10 @@ def main() -> None:
                 runs.append(time.perf_counter() - t)
                 assert result.accepted, result.lines()
             timings[name] = statistics.median(runs)
-            print(f"check one edit ({name}): median {timings[name] * 1000:.0f} ms "
-                  f"over {args.repeat} runs, {result.focus_nodes} node(s) validated")
+            print(
+                f"check one edit ({name}): median {timings[name] * 1000:.0f} ms "
+                f"over {args.repeat} runs, {result.focus_nodes} node(s) validated"
+            )
     if args.full:
         t = time.perf_counter()
         report = validate_graph(graph, shapes)
@@ -102,9 +106,11 @@ def main() -> None:
         print(f"ratio full / one edit: {full / worst:,.0f}×")
     else:
         print("full SHACL validation: not run (add --full; it takes minutes on 1M triples)")
-    print(f"python {platform.python_version()}, rdflib {rdflib.__version__}, "
-          f"pyshacl {pyshacl.__version__}; {platform.machine()} {platform.system()}, "
-          f"{os.cpu_count()} cores, {platform.processor() or 'cpu unknown'}")
+    print(
+        f"python {platform.python_version()}, rdflib {rdflib.__version__}, "
+        f"pyshacl {pyshacl.__version__}; {platform.machine()} {platform.system()}, "
+        f"{os.cpu_count()} cores, {platform.processor() or 'cpu unknown'}"
+    )
 
 
 if __name__ == "__main__":

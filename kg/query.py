@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import NamespaceManager
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.stores.memory import Memory, SimpleMemory
@@ -113,7 +114,13 @@ def load_graph(path: Path, store: str = "memory") -> Graph:
         raise InputError(f"{path}: no such graph file (run `kg build` first?)")
     if store not in STORES:
         raise InputError(f"{store}: unknown store (use {' or '.join(STORES)})")
-    graph = Graph(store="Oxigraph") if store == "oxigraph" else Graph()
+    # Oxigraph plans queries over its default graph far better than over a named graph (seconds
+    # against minutes on 10^5 triples), so the file goes into the default graph.
+    graph = (
+        Graph(store="Oxigraph", identifier=DATASET_DEFAULT_GRAPH_ID)
+        if store == "oxigraph"
+        else Graph()
+    )
     try:
         graph.parse(path, format=f"ox-{fmt}" if store == "oxigraph" else fmt)
     except Exception as err:  # noqa: BLE001 - each rdflib parser raises its own types
