@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -158,6 +159,14 @@ def _rule_view(line: str) -> str:
     return to_simplified(line)
 
 
+def _matches(patterns: Sequence[re.Pattern[str]], line: str) -> bool:
+    """Whether any of ``patterns`` matches the rule view of ``line`` (computed once)."""
+    if not patterns:
+        return False
+    view = _rule_view(line)
+    return any(p.search(view) for p in patterns)
+
+
 def page_to_text(raw: str) -> tuple[str, dict[str, str]]:
     """Main text and metadata of a full HTML page, by trafilatura."""
     text = trafilatura.extract(
@@ -214,13 +223,13 @@ def _article_lines(page: str) -> list[tuple[str, bool]]:
     rules = _rules()
     lines: list[tuple[str, bool]] = []
     for raw_line in page.split("\n"):
-        if any(p.search(_rule_view(raw_line)) for p in rules.ends) and lines:
+        if lines and _matches(rules.ends, raw_line):
             break
         line = raw_line
         for p in rules.drop_inline:
             line = p.sub("", line)
         line = _SPACES.sub(" ", line).strip()
-        if not line or any(p.search(_rule_view(line)) for p in rules.drop_lines):
+        if not line or _matches(rules.drop_lines, line):
             continue
         m = rules.title.match(line)
         lines.append((m.group("title").strip(), True) if m else (line, False))
