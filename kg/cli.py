@@ -125,8 +125,8 @@ def build(
     """Build the graph from files, folders, globs, .jsonl records or .warc archives
     (default: seeds/)."""
     from kg.executors import make_executor
+    from kg.pipeline import Task, build_stream
     from kg.pipeline import build as run_build
-    from kg.pipeline import build_stream
 
     sources: list[Path | str] = list(inputs) or [Path("seeds")]
     if stream:
@@ -135,7 +135,7 @@ def build(
         fmt = "nt"
     if fmt != "ttl" and out == Path("build/graph.ttl"):
         out = out.with_suffix("." + fmt)
-    executor = make_executor(jobs, cluster)
+    executor = make_executor(jobs, cluster, initializer=Task().load)  # forked workers share it
     try:
         if stream:
             _stream_build(build_stream(sources, out, None, strict, max_bytes, executor))
