@@ -61,7 +61,7 @@ def machine() -> dict[str, Any]:
 
 def _version(name: str) -> str:
     try:
-        return version(name if name != "opencc" else "opencc")
+        return version(name)
     except Exception:  # noqa: BLE001 - not installed
         return "-"
 

@@ -82,13 +82,39 @@ class BuildResult:
         return self.report is None or self.report.conforms
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What a streamed build keeps of a document once its lines are written."""
+
+    doc_id: str
+    sha256: str
+    claims: frozenset[URIRef]
+    mentions: Counter[str]
+    statements: Counter[str]
+    prices: int
+
+    @classmethod
+    def of(cls, x: Extraction) -> Summary:
+        return cls(
+            x.doc.doc_id,
+            x.doc.sha256,
+            frozenset(claims_of(x)),
+            Counter(m.role for m in x.mentions),
+            Counter(c.modality for c in x.claims),
+            len(x.prices),
+        )
+
+
 @dataclass
 class Processed:
-    """One document through read → clean → extract (→ emit, when streaming)."""
+    """One document through read → clean → extract; when streaming, emitted as N-Triples
+    lines and summarised instead (the extraction itself is not sent back to the parent)."""
 
-    extraction: Extraction
+    doc_id: str
     signature: MinHash
+    extraction: Extraction | None = None
     lines: list[str] | None = None
+    summary: Summary | None = None
 
 
 _STATE: dict[str, tuple[Lexicon, Graph]] = {}
@@ -120,8 +146,13 @@ class Task:
         out = []
         for raw in batch:
             x = extract(clean(raw), lexicon)
-            lines = document_lines(x, vocab) if self.lines else None
-            out.append(Processed(x, signature(x.doc.text), lines))
+            sig = signature(x.doc.text)
+            if self.lines:
+                out.append(
+                    Processed(x.doc.doc_id, sig, None, document_lines(x, vocab), Summary.of(x))
+                )
+            else:
+                out.append(Processed(x.doc.doc_id, sig, x))
         return out
 
 
@@ -148,10 +179,11 @@ def extract_inputs(
     raws, problems = read_inputs(inputs, max_bytes)
     extractions, signatures = [], {}
     for done in _processed(raws, Task(tuple(edits)), executor):
+        assert done.extraction is not None
         extractions.append(done.extraction)
-        signatures[done.extraction.doc.doc_id] = done.signature
+        signatures[done.doc_id] = done.signature
         if progress:
-            progress(done.extraction.doc.doc_id)
+            progress(done.doc_id)
     return Corpus(extractions, problems, group_signatures(signatures))
 
 
@@ -271,17 +303,18 @@ def build_stream(
 
     try:
         for done in _processed(documents(), Task(lines=True), executor):
-            x = done.extraction
+            x = done.summary
+            assert x is not None
             stream.document(done.lines or ())
-            inputs_read.append((x.doc.doc_id, x.doc.sha256))
-            signatures[x.doc.doc_id] = done.signature
-            for claim in claims_of(x):
-                support.setdefault(claim, set()).add(x.doc.doc_id)
-            mentions.update(m.role for m in x.mentions)
-            modality.update(c.modality for c in x.claims)
-            prices += len(x.prices)
+            inputs_read.append((x.doc_id, x.sha256))
+            signatures[x.doc_id] = done.signature
+            for claim in x.claims:
+                support.setdefault(claim, set()).add(x.doc_id)
+            mentions.update(x.mentions)
+            modality.update(x.statements)
+            prices += x.prices
             if progress:
-                progress(x.doc.doc_id)
+                progress(x.doc_id)
         if not inputs_read:
             first = problems[0].line() if problems else "no input given"
             raise InputError(f"no document could be read ({first})")

@@ -25,6 +25,7 @@ from rdflib.query import Result
 from kg.namespaces import PREFIXES, bind_all
 from kg.read import InputError
 from kg.resources import query_files
+from kg.validate import opening_where
 
 _HEADER = re.compile(r"^#\s*(title|description|param|parameters)\s*:\s*(.*)$")
 GRAPH_FORMATS = {
@@ -168,10 +169,10 @@ def _with_values(text: str, bindings: dict[str, URIRef | Literal]) -> str:
         f"VALUES ({' '.join('?' + n for n in names)}) "
         f"{{ ({' '.join(bindings[n].n3() for n in names)}) }}"
     )
-    m = re.search(r"\bWHERE\s*\{", text, re.I)
-    if m is None:
+    bound = opening_where(text, block)
+    if bound is None:
         raise InputError("query has no WHERE clause to bind parameters in")
-    return text[: m.end()] + "\n  " + block + text[m.end() :]
+    return bound
 
 
 def run_query(graph: Graph, query: QueryFile, params: dict[str, str] | None = None) -> Result:

@@ -209,10 +209,13 @@ def iter_warc(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDoc
                 when = record.rec_headers.get_header("WARC-Date") or ""
                 if when[:10]:
                     meta["date"] = when[:10]
-                digest = record.rec_headers.get_header("WARC-Payload-Digest") or ""
-                sha = hashlib.sha256(data).hexdigest() if not digest else digest
                 yield RawDocument(
-                    doc_id, where, text, sha, encoding, {k: v for k, v in meta.items() if v}
+                    doc_id,
+                    where,
+                    text,
+                    hashlib.sha256(data).hexdigest(),  # not WARC-Payload-Digest: often SHA-1
+                    encoding,
+                    {k: v for k, v in meta.items() if v},
                 )
         except ArchiveLoadFailed as err:
             yield Problem(str(path), f"not a WARC file ({' '.join(str(err).split())[:120]})")

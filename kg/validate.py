@@ -138,6 +138,18 @@ class _SparqlCheck:
     query: str
 
 
+def opening_where(text: str, block: str) -> str | None:
+    """SPARQL ``text`` with ``block`` first in its outermost WHERE group (None: no WHERE).
+
+    Both ways this project binds variables from outside a query use it: a shape's focus nodes
+    here, and query parameters for Oxigraph and remote endpoints (:mod:`kg.query`).
+    """
+    m = re.search(r"\bWHERE\s*\{", text, re.I)
+    if m is None:
+        return None
+    return text[: m.end()] + "\n  " + block + text[m.end() :]
+
+
 def _prefixes(shapes: Graph, constraint: Node) -> str:
     lines = []
     for declared in shapes.objects(constraint, SH.prefixes):
@@ -188,19 +200,15 @@ def _split_sparql(shapes: Graph) -> tuple[Graph, list[_SparqlCheck]]:
         core.remove((shape, SH.sparql, constraint))
         if not (_active(shapes, shape) and _active(shapes, constraint)):
             continue
-        m = re.search(r"\bWHERE\s*\{", str(select), re.I)
-        if m is None:
+        body = opening_where(str(select), targets)
+        if body is None:
             continue
-        text = str(select)
         query = (
             "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
             + _prefixes(shapes, constraint)
             + "\n"
-            + text[: m.end()]
-            + "\n  "
-            + targets
-            + text[m.end() :]
+            + body
         )
         severity = shapes.value(shape, SH.severity) or SH.Violation
         checks.append(_SparqlCheck(shape, constraint, str(severity).rsplit("#", 1)[-1], query))

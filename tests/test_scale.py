@@ -262,6 +262,15 @@ def test_warc_pages_are_read_and_extracted_like_the_article(tmp_path: Path) -> N
     assert concepts and concepts <= {(m.role, m.target) for m in from_warc.mentions}
 
 
+def test_a_graph_built_from_a_warc_conforms(tmp_path: Path) -> None:
+    archive = tmp_path / "news.warc"
+    page = "<html><body><p>人脸照片五毛钱一张，专家建议加强监管。</p></body></html>"
+    _warc(archive, [("https://news.example.cn/b.html", "text/html", page.encode("utf-8"))])
+    result = build([archive], tmp_path / "g.ttl", curation=None)
+    assert result.ok, [f.line() for f in result.report.findings]  # type: ignore[union-attr]
+    assert re.fullmatch(r"[0-9a-f]{64}", result.extractions[0].doc.sha256)
+
+
 def test_a_file_that_is_not_a_warc_is_reported(tmp_path: Path) -> None:
     bad = tmp_path / "broken.warc"
     bad.write_bytes(b"this is not an archive\n" * 10)
