@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS as _DCTERMS
@@ -25,7 +25,7 @@ from rdflib.namespace import RDF as _RDF
 from rdflib.namespace import RDFS as _RDFS
 from rdflib.namespace import SKOS
 from rdflib.namespace import XSD as _XSD
-from rdflib.plugins.serializers.nt import _nt_row
+from rdflib.plugins.serializers.nt import _nt_row, _quote_encode
 
 from kg import __version__
 from kg.copies import Report
@@ -75,14 +75,61 @@ MODALITIES = {"asserted": PRK.Asserted, "denied": PRK.Denied, "recommended": PRK
 _ZH = "zh"
 
 
-def _int(value: int) -> Literal:
-    return Literal(value, datatype=XSD.nonNegativeInteger)
+class Lit(NamedTuple):
+    """A literal as emission makes it: lexical form and language or datatype, no rdflib object.
+
+    Emission makes hundreds of literals per document; rdflib's :class:`Literal` parses and
+    checks each one. These are turned into rdflib terms (:func:`rdf_term`) for an in-memory
+    graph, or written straight as N-Triples (:func:`nt_term`) when streaming.
+    """
+
+    lexical: str
+    lang: str | None = None
+    datatype: str | None = None
 
 
-def _dec(value: object) -> Literal:
+#: An emitted triple: IRIs as strings (URIRef or plain str), objects an IRI or a :class:`Lit`.
+Light = tuple[str, str, "str | Lit"]
+
+_NNI, _DECIMAL, _BOOLEAN = str(_XSD.nonNegativeInteger), str(_XSD.decimal), str(_XSD.boolean)
+_DATE, _ANYURI = str(_XSD.date), str(_XSD.anyURI)
+
+
+def _int(value: int) -> Lit:
+    return Lit(str(value), None, _NNI)
+
+
+def _dec(value: object) -> Lit:
     """xsd:decimal in canonical form (always a decimal point), so every syntax round-trips."""
     text = format(value, "f")
-    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+    return Lit(text if "." in text else text + ".0", None, _DECIMAL)
+
+
+def _bool(value: bool) -> Lit:
+    return Lit("true" if value else "false", None, _BOOLEAN)
+
+
+def _zh(text: str) -> Lit:
+    return Lit(text, _ZH)
+
+
+def rdf_term(term: str | Lit) -> URIRef | Literal:
+    """The rdflib term of an emitted object."""
+    if isinstance(term, Lit):
+        return Literal(term.lexical, lang=term.lang, datatype=term.datatype)
+    return term if type(term) is URIRef else URIRef(term)
+
+
+def nt_term(term: str | Lit) -> str:
+    """The N-Triples form of an emitted object, as rdflib's serializer writes it."""
+    if isinstance(term, Lit):
+        encoded = _quote_encode(term.lexical)
+        if term.lang:
+            return f"{encoded}@{term.lang}"
+        if term.datatype:
+            return f"{encoded}^^<{term.datatype}>"
+        return encoded
+    return f"<{term}>"
 
 
 def actor_node(actor: Actor) -> URIRef:
@@ -93,143 +140,148 @@ def actor_node(actor: Actor) -> URIRef:
     return actor_iri(actor.key)
 
 
-def _target(mention: Mention, actors: dict[str, Actor]) -> URIRef:
+def _target(mention: Mention, actors: dict[str, Actor]) -> str:
     if mention.role == "actor" and ":" in mention.target and not mention.target.startswith("http"):
         actor = actors.get(mention.target)
         return actor_node(actor) if actor else actor_iri(mention.target)
-    return URIRef(mention.target)
+    return mention.target
 
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 
 #: English labels of concepts, per vocabulary graph (one per process in practice).
-_ENGLISH: dict[int, dict[URIRef, str]] = {}
+_ENGLISH: dict[int, dict[str, str]] = {}
 
 
 class _Builder:
-    """Turns extractions into triples (a list, in the order made; duplicates possible)."""
+    """Turns extractions into light triples (a list, in the order made; duplicates possible)."""
 
-    def __init__(self, run: URIRef, vocab: Graph) -> None:
-        self.triples: list[Triple] = []
+    def __init__(self, run: str, vocab: Graph) -> None:
+        self.triples: list[Light] = []
         self.run = run
         self.vocab = vocab
         self._english = _ENGLISH.setdefault(id(vocab), {})
 
-    def add(self, s: URIRef, p: URIRef, o: object) -> None:
+    def add(self, s: str, p: str, o: str | Lit | None) -> None:
         if o is not None:
-            self.triples.append((s, p, o if isinstance(o, (URIRef, Literal)) else Literal(o)))
+            self.triples.append((s, p, o))
 
-    def anchor(self, node: URIRef, doc: URIRef, start: int, end: int, quote: str) -> None:
-        self.add(node, NIF.referenceContext, doc)
-        self.add(node, NIF.beginIndex, _int(start))
-        self.add(node, NIF.endIndex, _int(end))
-        self.add(node, NIF.anchorOf, Literal(quote))
-        self.add(node, PROV.wasGeneratedBy, self.run)
+    def anchor(self, node: str, doc: str, start: int, end: int, quote: str) -> None:
+        add = self.triples.append
+        add((node, NIF.referenceContext, doc))
+        add((node, NIF.beginIndex, _int(start)))
+        add((node, NIF.endIndex, _int(end)))
+        add((node, NIF.anchorOf, Lit(quote)))
+        add((node, PROV.wasGeneratedBy, self.run))
 
-    def outlet(self, name: str | None) -> URIRef | None:
+    def outlet(self, name: str | None) -> str | None:
         if not name:
             return None
         node = outlet_iri(name)
         self.add(node, RDF.type, PRK.Outlet)
-        self.add(node, RDFS.label, Literal(name, lang=_ZH))
+        self.add(node, RDFS.label, _zh(name))
         return node
 
-    def actor(self, actor: Actor) -> URIRef:
+    def actor(self, actor: Actor) -> str:
         node = actor_node(actor)
         self.add(node, RDF.type, PRK[actor.kind])
-        self.add(node, RDFS.label, Literal(actor.name, lang=_ZH))
-        self.add(node, SCHEMA.name, Literal(actor.name, lang=_ZH))
+        self.add(node, RDFS.label, _zh(actor.name))
+        self.add(node, SCHEMA.name, _zh(actor.name))
         if actor.affiliation:
-            self.add(node, PRK.affiliation, Literal(actor.affiliation, lang=_ZH))
+            self.add(node, PRK.affiliation, _zh(actor.affiliation))
         if actor.title:
-            self.add(node, SCHEMA.jobTitle, Literal(actor.title, lang=_ZH))
+            self.add(node, SCHEMA.jobTitle, _zh(actor.title))
         return node
 
-    def english(self, concept: URIRef) -> str:
+    def english(self, concept: str) -> str:
         if concept not in self._english:
             self._english[concept] = next(
                 (
                     str(label)
-                    for label in self.vocab.objects(concept, SKOS.prefLabel)
+                    for label in self.vocab.objects(URIRef(concept), SKOS.prefLabel)
                     if isinstance(label, Literal) and label.language == "en"
                 ),
                 str(concept).rsplit("/", 1)[-1],
             )
         return self._english[concept]
 
-    def document(self, x: Extraction) -> URIRef:
+    def document(self, x: Extraction) -> str:
         d = x.doc
         node = doc_iri(d.doc_id)
         self.add(node, RDF.type, PRK.Document)
-        self.add(node, DCTERMS.identifier, Literal(d.doc_id))
-        self.add(node, DCTERMS.title, Literal(d.title, lang=_ZH))
-        self.add(node, NIF.isString, Literal(d.text))
+        self.add(node, DCTERMS.identifier, Lit(d.doc_id))
+        self.add(node, DCTERMS.title, _zh(d.title))
+        self.add(node, NIF.isString, Lit(d.text))
         self.add(node, NIF.beginIndex, _int(0))
         self.add(node, NIF.endIndex, _int(len(d.text)))
-        self.add(node, PRK.sourceFile, Literal(d.source_file))
-        self.add(node, PRK.sha256, Literal(d.sha256))
-        self.add(node, PRK.sourceEncoding, Literal(d.encoding))
+        self.add(node, PRK.sourceFile, Lit(d.source_file))
+        self.add(node, PRK.sha256, Lit(d.sha256))
+        self.add(node, PRK.sourceEncoding, Lit(d.encoding))
         self.add(node, PRK.outlet, self.outlet(d.outlet))
         self.add(node, PRK.originalSource, self.outlet(d.original_source))
         if d.date:
-            self.add(node, DCTERMS.issued, Literal(d.date.isoformat(), datatype=XSD.date))
+            self.add(node, DCTERMS.issued, Lit(d.date.isoformat(), None, _DATE))
         if d.url:
-            self.add(node, SCHEMA.url, Literal(d.url, datatype=XSD.anyURI))
+            self.add(node, SCHEMA.url, Lit(d.url, None, _ANYURI))
         self.add(self.run, PROV.used, node)
         return node
 
     def extraction(self, x: Extraction) -> None:
         doc_id = x.doc.doc_id
         doc = self.document(x)
+        add = self.triples.append
         for actor in x.actors.values():
             self.actor(actor)
+        nodes: dict[Mention, str] = {}
         for m in x.mentions:
-            node = mention_iri(doc_id, m.start, m.end, m.role, m.target)
-            self.add(node, RDF.type, PRK.Mention)
+            node = nodes[m] = mention_iri(doc_id, m.start, m.end, m.role, m.target)
+            add((node, RDF.type, PRK.Mention))
             self.anchor(node, doc, m.start, m.end, m.quote)
-            self.add(node, PRK.role, ROLE_IRIS[m.role])
+            add((node, PRK.role, ROLE_IRIS[m.role]))
             if m.role != "price":
-                self.add(node, PRK.denotes, _target(m, x.actors))
-            self.add(node, PRK.negated, Literal(m.negated))
+                add((node, PRK.denotes, _target(m, x.actors)))
+            add((node, PRK.negated, _bool(m.negated)))
         for c in x.claims:
-            claim = claim_iri(c.modality, {r: map(str, v) for r, v in c.slots.items()})
-            self.add(claim, RDF.type, PRK.Claim)
-            self.add(claim, PRK.modality, MODALITIES[c.modality])
-            self.add(claim, PROV.wasGeneratedBy, self.run)
+            claim = claim_iri(c.modality, c.slots)
+            add((claim, RDF.type, PRK.Claim))
+            add((claim, PRK.modality, MODALITIES[c.modality]))
+            add((claim, PROV.wasGeneratedBy, self.run))
             parts = []
             for role, concepts in sorted(c.slots.items()):
                 for concept in concepts:
-                    self.add(claim, SLOTS[role], concept)
+                    add((claim, SLOTS[role], concept))
                 parts.append(f"{role}: " + ", ".join(sorted(self.english(k) for k in concepts)))
-            self.add(claim, RDFS.label, Literal(f"{c.modality} — " + "; ".join(parts), lang="en"))
+            add((claim, RDFS.label, Lit(f"{c.modality} — " + "; ".join(parts), "en")))
             ev = evidence_iri(doc_id, c.start, c.end)
-            self.add(claim, PRK.evidence, ev)
-            self.add(ev, RDF.type, PRK.Evidence)
+            add((claim, PRK.evidence, ev))
+            add((ev, RDF.type, PRK.Evidence))
             self.anchor(ev, doc, c.start, c.end, x.doc.text[c.start : c.end])
-            self.add(ev, PROV.wasDerivedFrom, doc)
+            add((ev, PROV.wasDerivedFrom, doc))
             for m in c.mentions:
-                self.add(ev, PRK.mention, mention_iri(doc_id, m.start, m.end, m.role, m.target))
+                mention = nodes.get(m) or mention_iri(doc_id, m.start, m.end, m.role, m.target)
+                add((ev, PRK.mention, mention))
             if c.claimant:
-                self.add(ev, PRK.claimant, actor_node(x.actors.get(c.claimant.key, c.claimant)))
+                add((ev, PRK.claimant, actor_node(x.actors.get(c.claimant.key, c.claimant))))
         for p in x.prices:
             m = p.mention
             node = price_iri(doc_id, m.start, m.end)
             self.add(node, RDF.type, PRK.PriceObservation)
             label = f"{p.amount} CNY for {p.quantity}: {m.quote}"
-            self.add(node, RDFS.label, Literal(label, lang="zh"))
+            self.add(node, RDFS.label, Lit(label, "zh"))
             self.add(node, PRK.amount, _dec(p.amount))
-            self.add(node, PRK.currency, Literal("CNY"))
+            self.add(node, PRK.currency, Lit("CNY"))
             self.add(node, PRK.quantity, _dec(p.quantity))
             self.add(node, PRK.unitPrice, _dec(p.unit_price))
-            self.add(node, PRK.approximate, Literal(p.approximate))
+            self.add(node, PRK.approximate, _bool(p.approximate))
             self.add(node, PRK.item, p.item)
             self.add(node, PRK.platform, p.platform)
             self.add(node, PROV.wasDerivedFrom, doc)
             self.add(node, PROV.wasGeneratedBy, self.run)
             if x.doc.date:
-                self.add(node, DCTERMS.date, Literal(x.doc.date.isoformat(), datatype=XSD.date))
-            self.add(mention_iri(doc_id, m.start, m.end, m.role, m.target), PRK.denotes, node)
+                self.add(node, DCTERMS.date, Lit(x.doc.date.isoformat(), None, _DATE))
+            mention = nodes.get(m) or mention_iri(doc_id, m.start, m.end, m.role, m.target)
+            self.add(mention, PRK.denotes, node)
 
 
 def input_digest(inputs: Iterable[tuple[str, str]]) -> str:
@@ -242,7 +294,7 @@ def input_digest(inputs: Iterable[tuple[str, str]]) -> str:
 
 def claims_of(x: Extraction) -> set[URIRef]:
     """The claim nodes an extraction supports."""
-    return {claim_iri(c.modality, {r: map(str, v) for r, v in c.slots.items()}) for c in x.claims}
+    return {claim_iri(c.modality, c.slots) for c in x.claims}
 
 
 def corpus_triples(
@@ -257,11 +309,15 @@ def corpus_triples(
         (EXTRACTOR, RDFS.label, Literal("kg extractor", lang="en")),
         (EXTRACTOR, OWL.versionInfo, Literal(__version__)),
     ]
+
+    def count(n: int) -> Literal:
+        return Literal(n, datatype=XSD.nonNegativeInteger)
+
     report_of: dict[str, str] = {}
     for report in reports:
         node = report_iri(report.key)
         out.append((node, RDF.type, PRK.Report))
-        out.append((node, PRK.copyCount, _int(len(report.members))))
+        out.append((node, PRK.copyCount, count(len(report.members))))
         for member in report.members:
             report_of[member] = report.key
             out.append((doc_iri(member), PRK.report, node))
@@ -270,9 +326,9 @@ def corpus_triples(
             out.append((doc_iri(b), PRK.nearDuplicateOf, doc_iri(a)))
     for claim, ids in support.items():
         independent = {report_of.get(d, d) for d in ids}
-        out.append((claim, PRK.supportingDocuments, _int(len(ids))))
-        out.append((claim, PRK.independentReports, _int(len(independent))))
-        out.append((claim, PRK.syndicatedCopies, _int(len(ids) - len(independent))))
+        out.append((claim, PRK.supportingDocuments, count(len(ids))))
+        out.append((claim, PRK.independentReports, count(len(independent))))
+        out.append((claim, PRK.syndicatedCopies, count(len(ids) - len(independent))))
     return out
 
 
@@ -300,7 +356,7 @@ def build_graph(
             support.setdefault(claim, set()).add(x.doc.doc_id)
     if reports is None:
         reports = [Report(x.doc.doc_id, (x.doc.doc_id,), ()) for x in extractions]
-    graph.addN((s, p, o, graph) for s, p, o in builder.triples)
+    graph.addN((rdf_term(s), rdf_term(p), rdf_term(o), graph) for s, p, o in builder.triples)
     graph.addN((s, p, o, graph) for s, p, o in corpus_triples(run, digest, reports, support))
     return graph
 
@@ -309,7 +365,7 @@ def document_lines(x: Extraction, vocab: Graph) -> list[str]:
     """The N-Triples lines of one document (sorted, unique), its run named :data:`PENDING_RUN`."""
     builder = _Builder(PENDING_RUN, vocab)
     builder.extraction(x)
-    return sorted({_nt_line(t) for t in builder.triples})
+    return sorted({f"<{s}> <{p}> {nt_term(o)} .\n" for s, p, o in builder.triples})
 
 
 def _nt_line(triple: Triple) -> str:

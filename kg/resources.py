@@ -6,6 +6,9 @@ Works from an installed wheel (files under kg/ontology, kg/queries) and from a s
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -61,12 +64,52 @@ def query_files() -> list[Path]:
 @cache
 def vocabulary_graph() -> Graph:
     """Ontology, concept schemes, cues, platforms, provisions and mappings as one graph (cached)."""
-    from kg.link import mapping_graph, read_mapping_files
-
     graph = Graph()
     for path in vocabulary_files():
         graph.parse(path, format="turtle")
-    graph += mapping_graph(read_mapping_files(mapping_files()))
+    graph += mappings_graph()
+    return graph
+
+
+def cache_dir() -> Path:
+    """Where derived files are kept between runs: ``$PRKG_CACHE``, else the user cache folder."""
+    if os.environ.get("PRKG_CACHE"):
+        return Path(os.environ["PRKG_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "prkg"
+
+
+def mappings_graph() -> Graph:
+    """The reviewed SSSOM mappings as triples.
+
+    Reading SSSOM (sssom-py: pandas, LinkML validation) takes seconds for a few hundred rows,
+    so the triples are kept in :func:`cache_dir`, keyed by the digest of the mapping files and
+    of the code that reads them: an edited table is read and validated again. A cache that
+    cannot be written is not an error (the tables are read each time).
+    """
+    from kg import link
+
+    files = mapping_files()
+    h = hashlib.sha256(Path(link.__file__).read_bytes())
+    for path in files:
+        h.update(f"\0{path.name}\0".encode() + path.read_bytes())
+    cached = cache_dir() / f"mappings-{h.hexdigest()[:32]}.nt"
+    if cached.is_file():
+        try:
+            return Graph().parse(cached, format="nt")
+        except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never trusted
+            cached.unlink(missing_ok=True)
+    graph = link.mapping_graph(link.read_mapping_files(files))
+    tmp = None
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".mappings.", dir=cached.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(graph.serialize(format="nt", encoding="utf-8"))
+        os.replace(tmp, cached)
+    except OSError:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
     return graph
 
 
