@@ -234,6 +234,13 @@ def _stream_build(result: Any) -> None:
     help="Query engine for the graph file: Oxigraph's embedded store, or rdflib's in memory.",
 )
 @click.option(
+    "--index",
+    is_flag=True,
+    help="Keep the graph in an Oxigraph database beside it (<graph>.oxigraph, remade when the "
+    "file changes) and query that: later queries skip parsing the file. A current database "
+    "(also made by `kg serve`) is used even without this flag.",
+)
+@click.option(
     "--endpoint",
     metavar="URL",
     help="Query a SPARQL 1.1 endpoint (e.g. one started by `kg serve`) instead of a file.",
@@ -246,6 +253,7 @@ def query(
     params: tuple[str, ...],
     list_: bool,
     store: str,
+    index: bool,
     endpoint: str | None,
 ) -> None:
     """Run a SPARQL query file (a path, or the name of a shipped query) on the graph."""
@@ -272,7 +280,9 @@ def query(
             raise InputError(f"--param {item!r}: expected NAME=VALUE")
         bound[name] = value
     q = read_query(find_query(query))
-    graph = endpoint_graph(endpoint) if endpoint else load_graph(graph_path, store)
+    if index and store != "oxigraph":
+        raise click.UsageError("--index needs --store oxigraph")
+    graph = endpoint_graph(endpoint) if endpoint else load_graph(graph_path, store, index)
     click.echo(format_result(graph, run_query(graph, q, bound), fmt), nl=False)
 
 

@@ -38,6 +38,23 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def default_folder(graph: Path) -> Path:
+    """Where the database of ``graph`` is kept by default: beside it, ``<graph>.oxigraph``."""
+    return graph.with_name(graph.name + ".oxigraph")
+
+
+def _recorded(folder: Path) -> str | None:
+    mark = folder / _MARK
+    return mark.read_text().strip() if mark.is_file() else None
+
+
+def current_database(graph: Path, folder: Path | None = None) -> Path | None:
+    """The database folder of ``graph`` if it holds this very file (same SHA-256), else None."""
+    target = folder or default_folder(graph)
+    recorded = _recorded(target)
+    return target if recorded is not None and recorded == _sha256(graph) else None
+
+
 def database(graph: Path, folder: Path | None = None) -> Path:
     """The Oxigraph database folder holding ``graph``, loaded now unless already current."""
     fmt = GRAPH_FORMATS.get(graph.suffix.lower())
@@ -45,10 +62,9 @@ def database(graph: Path, folder: Path | None = None) -> Path:
         raise InputError(f"{graph}: unknown RDF format (use .ttl, .nt, .nq or .jsonld)")
     if not graph.is_file():
         raise InputError(f"{graph}: no such graph file (run `kg build` first?)")
-    target = folder or graph.with_name(graph.name + ".oxigraph")
+    target = folder or default_folder(graph)
     digest = _sha256(graph)
-    mark = target / _MARK
-    if mark.is_file() and mark.read_text().strip() == digest:
+    if _recorded(target) == digest:
         return target
     fresh = target.with_name(target.name + ".loading")
     shutil.rmtree(fresh, ignore_errors=True)

@@ -21,7 +21,7 @@ from warcio.warcwriter import WARCWriter
 
 from kg.executors import Processes, make_executor
 from kg.pipeline import build, build_stream, extract_inputs
-from kg.query import endpoint_graph, load_graph, run_query, shipped_queries
+from kg.query import QueryFile, endpoint_graph, load_graph, run_query, shipped_queries
 from kg.read import Problem, RawDocument, iter_inputs
 from tests.conftest import SEED_FILES, SEEDS
 
@@ -79,6 +79,32 @@ def test_every_query_answers_the_same_in_oxigraph_and_rdflib(
     stores: dict[str, Graph], name: str
 ) -> None:
     assert answers(stores["oxigraph"], name) == answers(stores["memory"], name)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ASK { ?c a prk:Claim ; prk:modality prk:Denied }",
+        "ASK { ?c a prk:Claim ; prk:modality prk:Merged }",
+        "CONSTRUCT { ?c prk:modality ?m } WHERE { ?c a prk:Claim ; prk:modality ?m }",
+        "SELECT ?d (COUNT(?m) AS ?n) WHERE { ?m nif:referenceContext ?d } GROUP BY ?d",
+    ],
+    ids=["ask-true", "ask-false", "construct", "select-with-bound-prefixes"],
+)
+def test_ask_construct_and_select_answer_alike_in_both_stores(
+    stores: dict[str, Graph], text: str
+) -> None:
+    # no PREFIX lines: the graph's bound prefixes (prk:, nif:) serve, in both stores
+    query = QueryFile(Path("ad-hoc.rq"), "ad hoc", "", (), text)
+    mine, theirs = run_query(stores["oxigraph"], query), run_query(stores["memory"], query)
+    if mine.type == "ASK":
+        assert mine.askAnswer == theirs.askAnswer
+    elif mine.type == "CONSTRUCT":
+        assert mine.graph is not None and theirs.graph is not None
+        assert set(mine.graph) == set(theirs.graph) and len(mine.graph) > 0
+    else:
+        rows = sorted(tuple(map(_value, r)) for r in mine)  # type: ignore[arg-type]
+        assert rows == sorted(tuple(map(_value, r)) for r in theirs) and rows  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("name, params", PARAMS, ids=[p[0] for p in PARAMS])
@@ -210,6 +236,30 @@ def test_kg_query_endpoint_prints_the_same_table(endpoint: str, seed_nt: Path) -
     remote = kg("documents", "--endpoint", endpoint)
     assert remote == kg("documents", "--graph", str(seed_nt))
     assert "(5 rows)" in remote
+
+
+def test_kg_query_index_keeps_a_database_and_answers_as_the_file(
+    seed_nt: Path, stores: dict[str, Graph], tmp_path: Path
+) -> None:
+    graph = tmp_path / "graph.nt"
+    graph.write_bytes(seed_nt.read_bytes())
+    indexed = load_graph(graph, "oxigraph", index=True)
+    assert (tmp_path / "graph.nt.oxigraph").is_dir()
+    reopened = load_graph(graph, "oxigraph")  # no flag: the current database is used
+    for name in ("documents", "unit-prices", "evidence-trail"):
+        assert answers(indexed, name) == answers(stores["memory"], name)
+        assert answers(reopened, name) == answers(stores["memory"], name)
+
+
+def test_a_stale_database_is_not_used(seed_nt: Path, tmp_path: Path) -> None:
+    graph = tmp_path / "graph.nt"
+    graph.write_bytes(seed_nt.read_bytes())
+    load_graph(graph, "oxigraph", index=True)
+    extra = "<urn:x:new> <urn:x:p> <urn:x:o> .\n"
+    graph.write_text(graph.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    ask = QueryFile(Path("new.rq"), "new", "", (), "ASK { <urn:x:new> ?p ?o }")
+    assert run_query(load_graph(graph, "oxigraph"), ask).askAnswer
+    assert run_query(load_graph(graph, "oxigraph", index=True), ask).askAnswer
 
 
 def test_serve_refuses_a_missing_graph(tmp_path: Path) -> None:
