@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -382,45 +383,82 @@ PENDING_RUN = URIRef("urn:prkg:pending-run")
 _DOC_SCOPED = tuple(f"<{ID}{kind}/" for kind in ("doc", "mention", "evidence", "price"))
 
 
+def split_lines(lines: Iterable[str]) -> tuple[list[str], list[str]]:
+    """A document's lines: those about its own nodes (document, mentions, evidence, prices),
+    and those about nodes other documents share (claims, actors, outlets, the run)."""
+    own: list[str] = []
+    shared: list[str] = []
+    for line in lines:
+        (own if line.startswith(_DOC_SCOPED) else shared).append(line)
+    return own, shared
+
+
+def write_part(folder: Path, lines: Iterable[str]) -> tuple[str, int]:
+    """Write ``lines`` to a new part file in ``folder``; (its path, the number of lines)."""
+    fd, path = tempfile.mkstemp(prefix="part-", suffix=".nt", dir=folder)
+    count = 0
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        for line in lines:
+            fh.write(line)
+            count += 1
+    return path, count
+
+
 class NTriplesStream:
     """Writes a graph as N-Triples one document at a time, in bounded memory.
 
-    Lines of a document's own nodes are written as they come; lines about shared nodes
-    (claims, actors, outlets) are written once. :meth:`finish` appends the vocabulary and the
-    corpus-level triples, names the run, and moves the file into place atomically.
+    The lines about a document's own nodes go to *parts*, kept in input order: written here
+    (:meth:`document`) or, in a pool of local workers, by the worker that made them
+    (:meth:`part`), so that the parent process never handles them. The lines about shared
+    nodes (claims, actors, outlets) are kept once, in the order first seen. :meth:`finish`
+    joins the parts, the shared lines and the tail (vocabulary and corpus triples), names the
+    run, and moves the file into place atomically. The bytes are the same whichever way the
+    parts were written.
     """
 
     def __init__(self, out: Path) -> None:
         self.out = out
         out.parent.mkdir(parents=True, exist_ok=True)
-        fd, spool = tempfile.mkstemp(prefix=f".{out.name}.spool.", dir=out.parent)
-        self.spool = Path(spool)
-        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-        self.shared: set[str] = set()
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.parts.", dir=out.parent))
+        self.parts: list[Path] = []
+        self.own: Any = None  # the part this process writes, opened on first use
+        self.seen: set[str] = set()
+        self.shared = (self.folder / "shared.nt").open("w", encoding="utf-8", newline="\n")
         self.lines = 0
 
     def document(self, lines: Iterable[str]) -> None:
+        """All the lines of one document."""
+        own, shared = split_lines(lines)
+        if self.own is None:
+            path = self.folder / "own.nt"
+            self.own = path.open("w", encoding="utf-8", newline="\n")
+            self.parts.append(path)
+        self.own.writelines(own)
+        self.lines += len(own)
+        self.shared_lines(shared)
+
+    def part(self, path: str | Path, lines: int) -> None:
+        """A part file a worker wrote in :attr:`folder` (document-scoped lines only)."""
+        self.parts.append(Path(path))
+        self.lines += lines
+
+    def shared_lines(self, lines: Iterable[str]) -> None:
         for line in lines:
-            if not line.startswith(_DOC_SCOPED):
-                if line in self.shared:
-                    continue
-                self.shared.add(line)
-            self.fh.write(line)
-            self.lines += 1
+            if line not in self.seen:
+                self.seen.add(line)
+                self.shared.write(line)
+                self.lines += 1
 
     def finish(self, run: URIRef, tail: Iterable[Triple]) -> int:
         """Complete the file with ``tail`` and the run's IRI; returns the number of lines."""
-        self.document(sorted({_nt_line(t) for t in tail}))
-        self.fh.close()
-        pending, named = PENDING_RUN.n3(), run.n3()
+        self.shared_lines(sorted({_nt_line(t) for t in tail}))
+        self._close()
+        pending, named = PENDING_RUN.n3().encode(), run.n3().encode()
         fd, final = tempfile.mkstemp(prefix=f".{self.out.name}.", dir=self.out.parent)
         try:
-            with (
-                open(self.spool, encoding="utf-8") as src,
-                os.fdopen(fd, "w", encoding="utf-8", newline="\n") as dst,
-            ):
-                for line in src:
-                    dst.write(line.replace(pending, named) if pending in line else line)
+            with os.fdopen(fd, "wb") as dst:
+                for path in [*self.parts, self.folder / "shared.nt"]:
+                    _copy_renaming(path, dst, pending, named)
                 dst.flush()
                 os.fsync(dst.fileno())
             os.replace(final, self.out)
@@ -428,12 +466,30 @@ class NTriplesStream:
             Path(final).unlink(missing_ok=True)
             raise
         finally:
-            self.spool.unlink(missing_ok=True)
+            shutil.rmtree(self.folder, ignore_errors=True)
         return self.lines
 
+    def _close(self) -> None:
+        if self.own is not None:
+            self.own.close()
+        self.shared.close()
+
     def abort(self) -> None:
-        self.fh.close()
-        self.spool.unlink(missing_ok=True)
+        self._close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _copy_renaming(path: Path, dst: Any, old: bytes, new: bytes, block: int = 1 << 22) -> None:
+    """Copy ``path`` into ``dst`` with ``old`` replaced by ``new``, a block of whole lines at a
+    time (a line holds the whole IRI, so no replacement is cut in two)."""
+    carry = b""
+    with path.open("rb") as src:
+        while chunk := src.read(block):
+            chunk = carry + chunk
+            cut = chunk.rfind(b"\n") + 1
+            carry = chunk[cut:]
+            dst.write(chunk[:cut].replace(old, new))
+    dst.write(carry.replace(old, new))
 
 
 def serialize(graph: Graph, fmt: str = "ttl") -> bytes:

@@ -22,7 +22,13 @@ BATCH = 32
 
 
 class Executor(Protocol):
-    """Maps ``fn`` over ``items`` and yields the results in the order of ``items``."""
+    """Maps ``fn`` over ``items`` and yields the results in the order of ``items``.
+
+    ``local_disk`` tells whether the workers see this machine's files (so they can write
+    output beside it), which a cluster's workers do not.
+    """
+
+    local_disk: bool
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]: ...
 
@@ -31,6 +37,8 @@ class Executor(Protocol):
 
 class Local:
     """In this process, one item after another."""
+
+    local_disk = True
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         return map(fn, items)
@@ -45,6 +53,8 @@ class Processes:
     Workers are forked, so what the parent process has already loaded (the jieba dictionary,
     the lexicon, the vocabulary) is theirs without loading it again.
     """
+
+    local_disk = True
 
     def __init__(self, jobs: int, initializer: Callable[[], None] | None = None) -> None:
         if initializer is not None:
@@ -68,6 +78,8 @@ class Dask:
     Batches are submitted a window at a time (bounded memory) and gathered in order. Each
     worker process loads the lexicon once, on its first batch.
     """
+
+    local_disk = False
 
     def __init__(self, address: str, window: int | None = None) -> None:
         from distributed import Client

@@ -36,7 +36,9 @@ from kg.emit import (
     document_lines,
     input_digest,
     serialize,
+    split_lines,
     write_atomic,
+    write_part,
     write_run_log,
 )
 from kg.executors import Executor, batched, make_executor
@@ -115,6 +117,8 @@ class Processed:
     extraction: Extraction | None = None
     lines: list[str] | None = None
     summary: Summary | None = None
+    #: On the last document of a batch whose own lines a worker wrote: that part file.
+    part: tuple[str, int] | None = None
 
 
 _STATE: dict[str, tuple[Lexicon, Graph]] = {}
@@ -137,6 +141,9 @@ class Task:
 
     edits: tuple[Edit, ...] = ()
     lines: bool = False
+    #: A folder to write the documents' own lines to (one part file per batch), sending back
+    #: only the shared lines; None sends every line back.
+    parts: str | None = None
 
     def load(self) -> None:
         _state(self.edits)
@@ -144,15 +151,20 @@ class Task:
     def __call__(self, batch: list[RawDocument]) -> list[Processed]:
         lexicon, vocab = _state(self.edits)
         out = []
+        own: list[str] = []
         for raw in batch:
             x = extract(clean(raw), lexicon)
             sig = signature(x.doc.text)
-            if self.lines:
-                out.append(
-                    Processed(x.doc.doc_id, sig, None, document_lines(x, vocab), Summary.of(x))
-                )
-            else:
+            if not self.lines:
                 out.append(Processed(x.doc.doc_id, sig, x))
+                continue
+            lines = document_lines(x, vocab)
+            if self.parts is not None:
+                mine, lines = split_lines(lines)
+                own += mine
+            out.append(Processed(x.doc.doc_id, sig, None, lines, Summary.of(x)))
+        if self.parts is not None and out:
+            out[-1].part = write_part(Path(self.parts), own)
         return out
 
 
@@ -301,11 +313,18 @@ def build_stream(
             else:
                 yield item
 
+    local_disk = executor is None or executor.local_disk
+    task = Task(lines=True, parts=str(stream.folder) if local_disk else None)
     try:
-        for done in _processed(documents(), Task(lines=True), executor):
+        for done in _processed(documents(), task, executor):
             x = done.summary
             assert x is not None
-            stream.document(done.lines or ())
+            if task.parts is None:
+                stream.document(done.lines or ())
+            else:
+                stream.shared_lines(done.lines or ())
+                if done.part:
+                    stream.part(*done.part)
             inputs_read.append((x.doc_id, x.sha256))
             signatures[x.doc_id] = done.signature
             for claim in x.claims:

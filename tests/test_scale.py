@@ -5,6 +5,7 @@ started by ``kg serve``, and WARC archives as input."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import socket
 import subprocess
@@ -19,7 +20,7 @@ from rdflib import Graph, Literal
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from kg.executors import Processes, make_executor
+from kg.executors import BATCH, Processes, make_executor
 from kg.pipeline import build, build_stream, extract_inputs
 from kg.query import QueryFile, endpoint_graph, load_graph, run_query, shipped_queries
 from kg.read import Problem, RawDocument, iter_inputs
@@ -147,6 +148,30 @@ def test_a_streamed_build_with_two_workers_writes_the_same_bytes(tmp_path: Path)
     assert (tmp_path / "one.nt").read_bytes() == (tmp_path / "two.nt").read_bytes()
 
 
+def test_worker_parts_join_in_input_order_across_many_batches(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    texts = [p.read_text(encoding="utf-8") for p in SEED_FILES]
+    with corpus.open("w", encoding="utf-8") as fh:
+        for n in range(3 * BATCH + 5):  # several batches, the last one short
+            record = {"id": f"copy-{n:03d}", "text": texts[n % len(texts)]}
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    one = build_stream([corpus], tmp_path / "one.nt")
+    pool = make_executor(2)
+    try:
+        build_stream([corpus], tmp_path / "two.nt", executor=pool)
+    finally:
+        pool.close()
+    data = (tmp_path / "one.nt").read_bytes()
+    assert data == (tmp_path / "two.nt").read_bytes()
+    assert data.count(b"\n") == one.counts["triples"]
+    assert b"urn:prkg:pending-run" not in data
+    firsts = [line.split(b" ", 1)[0] for line in data.splitlines()]
+    docs = [s for s in firsts if b"/id/doc/" in s]
+    order = list(dict.fromkeys(docs))  # documents, in the order their own lines come
+    assert order[: 3 * BATCH + 5] == sorted(order[: 3 * BATCH + 5])
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
 def test_a_failed_streamed_build_leaves_the_previous_graph(tmp_path: Path) -> None:
     out = tmp_path / "g.nt"
     out.write_text("previous\n", encoding="utf-8")
@@ -172,6 +197,9 @@ def test_a_dask_cluster_extracts_the_same_graph_as_a_local_build(
     assert set(Graph().parse(tmp_path / "dask.nt", format="nt")) == set(
         Graph().parse(seed_nt, format="nt")
     )
+    # the cluster's workers send their lines back; local workers write them to part files
+    build_stream([SEEDS], tmp_path / "local.nt")
+    assert (tmp_path / "dask.nt").read_bytes() == (tmp_path / "local.nt").read_bytes()
     assert [x.doc.doc_id for x in corpus.extractions] == [p.stem for p in SEED_FILES]
 
 
