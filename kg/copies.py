@@ -1,16 +1,17 @@
 """Near-duplicate documents: the same report republished, converted to Traditional, or spun.
 
 Each document's normalised text (Simplified, NFKC, letters and digits only) is cut into character
-shingles; datasketch's MinHash LSH proposes candidate pairs and its Jaccard estimate confirms
-them. Connected documents form one *report*; a document alone is a report of its own. MinHash
-uses a fixed seed, so grouping is deterministic.
+shingles, hashed with numpy a document at a time; datasketch's MinHash LSH proposes candidate
+pairs and its Jaccard estimate confirms them. Connected documents form one *report*; a document
+alone is a report of its own. MinHash uses a fixed seed, so grouping is deterministic.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
 from dataclasses import dataclass
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from kg.normalize import normalize
@@ -30,25 +31,40 @@ class Report:
     pairs: tuple[tuple[str, str, float], ...]
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+#: An odd 64-bit constant: multiplying by it and keeping the high 32 bits hashes a shingle key.
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
 def shingles(text: str, size: int = SHINGLE) -> set[str]:
     """Character shingles of the letters and digits of the normalised text.
 
     >>> sorted(shingles("人脸，照片"))
     ['人脸照', '脸照片']
     """
-    core = "".join(ch for ch in normalize(text).text if ch.isalnum())
+    core = _NOT_WORD.sub("", normalize(text).text)
     return {core[i : i + size] for i in range(max(1, len(core) - size + 1))}
 
 
-def _minhash(items: Iterable[str]) -> MinHash:
-    m = MinHash(num_perm=PERMUTATIONS, seed=1)
-    m.update_batch([item.encode("utf-8") for item in sorted(items)])
+def shingle_hashes(normalized: str) -> np.ndarray:
+    """32-bit hashes of the distinct 3-character shingles of :func:`shingles`, computed a
+    whole document at a time: a shingle's three code points (21 bits each) are one 63-bit key,
+    so distinct shingles are distinct keys before hashing. ``normalized`` is the text as
+    :func:`kg.normalize.normalize` gives it."""
+    core = _NOT_WORD.sub("", normalized).ljust(SHINGLE, "\0")
+    points = np.frombuffer(core.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    keys = (points[:-2] << np.uint64(42)) | (points[1:-1] << np.uint64(21)) | points[2:]
+    return (np.unique(keys) * _MIX) >> np.uint64(32)
+
+
+def signature(text: str, normalized: str | None = None) -> MinHash:
+    """The MinHash of a document's shingles: all that grouping needs to keep of its text.
+    ``normalized`` is the normalised text when the caller has it already."""
+    m = MinHash(num_perm=PERMUTATIONS, seed=1, hashfunc=int)
+    m.update_batch(
+        shingle_hashes(normalize(text).text if normalized is None else normalized).tolist()
+    )
     return m
-
-
-def signature(text: str) -> MinHash:
-    """The MinHash of a document's shingles: all that grouping needs to keep of its text."""
-    return _minhash(shingles(text))
 
 
 def group_copies(texts: dict[str, str], threshold: float = THRESHOLD) -> list[Report]:

@@ -242,11 +242,12 @@ def _clause_span(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
-def extract(doc: Document, lex: Lexicon | None = None) -> Extraction:
+def extract(doc: Document, lex: Lexicon | None = None, view: View | None = None) -> Extraction:
     """Extract mentions, claims and prices from one cleaned document.
 
-    Extraction reads the normalised view (Simplified script, NFKC widths); every span is then
-    mapped back so that offsets and quotes refer to the document's own text.
+    Extraction reads the normalised view (Simplified script, NFKC widths; ``view``, when the
+    caller has made it already); every span is then mapped back so that offsets and quotes
+    refer to the document's own text.
 
     >>> from kg.clean import Document
     >>> d = Document("d", "專家建議，應選擇多重驗證方式。", "t", "d.txt", "0")
@@ -254,7 +255,7 @@ def extract(doc: Document, lex: Lexicon | None = None) -> Extraction:
     [('recommended', '多重驗證')]
     """
     lex = lex or default_lexicon()
-    view = normalize(doc.text)
+    view = view or normalize(doc.text)
     return _to_original(_extract_text(doc, view.text, lex), view, doc.text)
 
 

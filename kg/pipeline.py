@@ -46,6 +46,7 @@ from kg.extract import Extraction, extract
 from kg.lexicon import Lexicon, build_lexicon, default_lexicon
 from kg.mint import run_iri
 from kg.namespaces import PRK
+from kg.normalize import normalize
 from kg.read import DEFAULT_MAX_BYTES, InputError, Problem, RawDocument, iter_inputs, read_inputs
 from kg.resources import vocabulary_graph
 from kg.validate import Report as ValidationReport
@@ -153,8 +154,10 @@ class Task:
         out = []
         own: list[str] = []
         for raw in batch:
-            x = extract(clean(raw), lexicon)
-            sig = signature(x.doc.text)
+            doc = clean(raw)
+            view = normalize(doc.text)
+            x = extract(doc, lexicon, view)
+            sig = signature(doc.text, view.text)
             if not self.lines:
                 out.append(Processed(x.doc.doc_id, sig, x))
                 continue
