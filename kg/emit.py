@@ -234,9 +234,9 @@ class _Builder:
         add = self.triples.append
         for actor in x.actors.values():
             self.actor(actor)
-        nodes: dict[Mention, str] = {}
+        nodes: dict[int, str] = {}  # by id(): a claim's mentions are the extraction's own
         for m in x.mentions:
-            node = nodes[m] = mention_iri(doc_id, m.start, m.end, m.role, m.target)
+            node = nodes[id(m)] = mention_iri(doc_id, m.start, m.end, m.role, m.target)
             add((node, RDF.type, PRK.Mention))
             self.anchor(node, doc, m.start, m.end, m.quote)
             add((node, PRK.role, ROLE_IRIS[m.role]))
@@ -260,7 +260,7 @@ class _Builder:
             self.anchor(ev, doc, c.start, c.end, x.doc.text[c.start : c.end])
             add((ev, PROV.wasDerivedFrom, doc))
             for m in c.mentions:
-                mention = nodes.get(m) or mention_iri(doc_id, m.start, m.end, m.role, m.target)
+                mention = nodes.get(id(m)) or mention_iri(doc_id, m.start, m.end, m.role, m.target)
                 add((ev, PRK.mention, mention))
             if c.claimant:
                 add((ev, PRK.claimant, actor_node(x.actors.get(c.claimant.key, c.claimant))))
@@ -281,7 +281,7 @@ class _Builder:
             self.add(node, PROV.wasGeneratedBy, self.run)
             if x.doc.date:
                 self.add(node, DCTERMS.date, Lit(x.doc.date.isoformat(), None, _DATE))
-            mention = nodes.get(m) or mention_iri(doc_id, m.start, m.end, m.role, m.target)
+            mention = nodes.get(id(m)) or mention_iri(doc_id, m.start, m.end, m.role, m.target)
             self.add(mention, PRK.denotes, node)
 
 
@@ -366,7 +366,12 @@ def document_lines(x: Extraction, vocab: Graph) -> list[str]:
     """The N-Triples lines of one document (sorted, unique), its run named :data:`PENDING_RUN`."""
     builder = _Builder(PENDING_RUN, vocab)
     builder.extraction(x)
-    return sorted({f"<{s}> <{p}> {nt_term(o)} .\n" for s, p, o in builder.triples})
+    return sorted(
+        {
+            f"<{s}> <{p}> {nt_term(o)} .\n" if type(o) is Lit else f"<{s}> <{p}> <{o}> .\n"
+            for s, p, o in builder.triples
+        }
+    )
 
 
 def _nt_line(triple: Triple) -> str:

@@ -296,13 +296,22 @@ def _extract_text(doc: Document, text: str, lex: Lexicon) -> Extraction:
     result.mentions.extend(
         t for t in titled if not any(s.start < t.end and t.start < s.end for s in spoken)
     )
+    by_start = sorted(mentions, key=lambda m: m.start)
+    first = 0
     for k, span in enumerate(spans):
+        while first < len(by_start) and by_start[first].start < span[0]:
+            first += 1
+        inside = []
+        for m in by_start[first:]:
+            if m.start >= span[1]:
+                break
+            if m.end <= span[1]:
+                inside.append(m)
         here = speakers[k]
         claimant = here[0] if here else None
         follower = speakers[k + 1] if k + 1 < len(spans) else None
         if claimant is None and follower and text[spans[k + 1][0]] in '”」"':
             claimant = follower[0]  # “…。”某某说。 — the speaker follows the quote
-        inside = [m for m in mentions if m.start >= span[0] and m.end <= span[1]]
         claim = _claim(span, inside, text, lex, claimant)
         if claim:
             result.claims.append(claim)

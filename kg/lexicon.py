@@ -51,6 +51,7 @@ class Lexicon:
     tokenizer: jieba.Tokenizer
     labels: dict[URIRef, str] = field(default_factory=dict)
     _pos: jieba.posseg.POSTokenizer | None = None
+    _tags: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, repr=False)
 
     @property
     def max_term_len(self) -> int:
@@ -71,6 +72,16 @@ class Lexicon:
     def cue(self, name: str) -> frozenset[str]:
         """Cue terms of ``cue:<name>``; empty when the vocabulary has none."""
         return self.cues.get(name, frozenset())
+
+    def tags(self, phrase: str) -> tuple[tuple[str, str], ...]:
+        """(word, part of speech) of a short ``phrase``, remembered: speakers and police units
+        are named by the same few phrases in document after document."""
+        found = self._tags.get(phrase)
+        if found is None:
+            if len(self._tags) >= 50_000:
+                self._tags.clear()
+            found = self._tags[phrase] = tuple((w, f) for w, f in self.pos().cut(phrase))
+        return found
 
     def pos(self) -> jieba.posseg.POSTokenizer:
         """POS tokenizer sharing this lexicon's dictionary (for person and place names)."""

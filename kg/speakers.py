@@ -49,7 +49,7 @@ def _police_name(text: str, start: int, noun: str, lex: Lexicon) -> tuple[int, s
     """Extend a police noun backwards over the place names written before it (深圳龙岗警方)."""
     window = text[max(0, start - 8) : start]
     places: list[str] = []
-    for word, flag in reversed(list(lex.pos().cut(window))):
+    for word, flag in reversed(lex.tags(window)):
         if not flag.startswith("ns"):
             break
         places.insert(0, word)
@@ -183,7 +183,7 @@ def find_speaker(
         cut = next((i for i, ch in enumerate(phrase) if ch in _AFTER_NAME), len(phrase))
         name = phrase[:cut]
         if _NAME.fullmatch(name) and (
-            f"person:{name}" in actors or any(f == "nr" for _, f in lex.pos().cut(name))
+            f"person:{name}" in actors or any(f == "nr" for _, f in lex.tags(name))
         ):
             actor = _register(actors, Actor(f"person:{name}", "Expert", name))
             return actor, Mention("actor", offset, offset + len(name), name, actor.key)
