@@ -9,6 +9,8 @@ stage in its own process, so that the peak memory reported is that stage's:
 - build: ``kg build --stream`` (read → clean → extract → emit N-Triples) with 1 process and with
   ``--jobs``; articles, characters and MB of Chinese text per second, and per core;
 - emission alone: triples per second of :func:`kg.emit.document_lines`;
+- segmentation alone: MB/s of jieba (accurate mode, as extraction uses it) on the same texts,
+  the ceiling it puts on end-to-end throughput;
 - validation: the full graph with the fast engine (and with pySHACL alone, up to
   ``--pyshacl-max`` triples, for the ratio);
 - queries: every file in queries/, in Oxigraph (and in rdflib up to ``--rdflib-max`` triples),
@@ -126,6 +128,29 @@ def stage_emit(corpus: str, count: str) -> None:
     _report_peak()
 
 
+def stage_segment(corpus: str, count: str) -> None:
+    """jieba alone (accurate mode, as extraction runs it) over the normalised texts: the
+    ceiling that segmentation puts on end-to-end throughput."""
+    from itertools import islice
+
+    from kg.clean import clean
+    from kg.lexicon import default_lexicon
+    from kg.normalize import normalize
+    from kg.read import RawDocument, iter_inputs
+
+    lexicon = default_lexicon()
+    docs = [d for d in islice(iter_inputs([corpus]), int(count)) if isinstance(d, RawDocument)]
+    texts = [normalize(clean(d).text).text for d in docs]
+    start = time.perf_counter()
+    for text in texts:
+        for _ in lexicon.tokenizer.tokenize(text):
+            pass
+    seconds = time.perf_counter() - start
+    mbytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    print(json.dumps({"documents": len(texts), "mb": mbytes, "seconds": seconds}))
+    _report_peak()
+
+
 def stage_validate(graph: str, engine: str) -> None:
     from kg.query import load_graph
     from kg.validate import validate_graph
@@ -171,6 +196,7 @@ def stage_queries(graph: str, store: str) -> None:
 STAGES = {
     "build": stage_build,
     "emit": stage_emit,
+    "segment": stage_segment,
     "validate": stage_validate,
     "queries": stage_queries,
 }
@@ -216,6 +242,9 @@ def bench_size(
     emit, _, _ = run_stage("emit", corpus, min(n, 500))
     out["emit"] = {**emit, "triples_per_s": emit["triples"] / emit["seconds"]}
     print(f"  emit: {json.dumps(out['emit'])}", flush=True)
+    seg, _, _ = run_stage("segment", corpus, min(n, 500))
+    out["segment"] = {**seg, "mb_per_s": seg["mb"] / seg["seconds"]}
+    print(f"  jieba alone: {json.dumps(out['segment'])}", flush=True)
     triples = out["build_1"]["triples"]
     if triples <= validate_max:  # validation holds the graph in rdflib's memory store
         result, _, peak = run_stage("validate", graph, "fast")
@@ -240,9 +269,9 @@ def bench_size(
 def table(results: list[dict[str, Any]], jobs: int) -> str:
     rows = [
         "| articles | text MB | triples | build 1 proc: art/s · MB/s | "
-        f"build {jobs} procs: art/s · MB/s · MB/s/core | emission triples/s | "
+        f"build {jobs} procs: art/s · MB/s · MB/s/core | emission triples/s | jieba alone MB/s | "
         "build peak RSS | full SHACL (fast) | full SHACL (pySHACL) | slowest query (Oxigraph) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         b1, bj = r["build_1"], r[f"build_{jobs}"]
@@ -254,7 +283,7 @@ def table(results: list[dict[str, Any]], jobs: int) -> str:
             f"| {r['articles']:,} | {r['text_mb']:.1f} | {b1['triples']:,} | "
             f"{b1['articles_per_s']:.0f} · {b1['mb_per_s']:.2f} | "
             f"{bj['articles_per_s']:.0f} · {bj['mb_per_s']:.2f} · {bj['mb_per_s_per_core']:.2f} | "
-            f"{r['emit']['triples_per_s']:,.0f} | "
+            f"{r['emit']['triples_per_s']:,.0f} | {r['segment']['mb_per_s']:.2f} | "
             f"{max(b1['peak_rss_mb'], bj['peak_rss_mb']):.0f} MB | "
             + (
                 f"{vf['validate_seconds']:.1f} s (+{vf['load_seconds']:.1f} s load) | "
