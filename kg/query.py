@@ -273,9 +273,9 @@ def run_query(graph: Graph, query: QueryFile, params: dict[str, str] | None = No
     if bindings and not isinstance(graph.store, (Memory, SimpleMemory)):
         text, initial = _with_values(query.text, bindings), {}
     try:
-        result = (None if initial else _select(graph, text)) or graph.query(
-            text, initBindings=initial
-        )
+        result = None if initial else _select(graph, text)
+        if result is None:  # not `or`: an empty Result is falsy
+            result = graph.query(text, initBindings=initial)
         _ = result.bindings  # evaluate now, so a failure is reported here, naming the file
     except Exception as err:  # noqa: BLE001 - the SPARQL engine raises many types
         reason = " ".join(str(err).split())[:160]

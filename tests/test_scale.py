@@ -108,6 +108,19 @@ def test_ask_construct_and_select_answer_alike_in_both_stores(
         assert rows == sorted(tuple(map(_value, r)) for r in theirs) and rows  # type: ignore[arg-type]
 
 
+def test_an_empty_answer_from_oxigraph_is_not_asked_again(
+    seed_nt: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    graph = load_graph(seed_nt, "oxigraph")
+
+    def second_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the query ran a second time, through oxrdflib")
+
+    monkeypatch.setattr(graph, "query", second_run)
+    empty = QueryFile(Path("none.rq"), "none", "", (), "SELECT ?s WHERE { ?s a prk:NoSuchClass }")
+    assert len(run_query(graph, empty)) == 0
+
+
 @pytest.mark.parametrize("name, params", PARAMS, ids=[p[0] for p in PARAMS])
 def test_parameters_bind_the_same_in_every_store(
     stores: dict[str, Graph], name: str, params: dict[str, str]
