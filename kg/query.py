@@ -27,7 +27,7 @@ from rdflib.query import Result
 from kg.namespaces import PREFIXES, bind_all
 from kg.read import InputError
 from kg.resources import query_files
-from kg.validate import opening_where
+from kg.validate import from_ox, opening_where
 
 _HEADER = re.compile(r"^#\s*(title|description|param|parameters)\s*:\s*(.*)$")
 GRAPH_FORMATS = {
@@ -41,7 +41,6 @@ RESULT_FORMATS = ("table", "csv", "tsv", "json")
 #: Where a graph file is loaded for querying: Oxigraph's embedded store (through oxrdflib, so
 #: the program sees an ordinary rdflib Graph) or rdflib's own in-memory store.
 STORES = ("oxigraph", "memory")
-_XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 DEFAULT_STORE = "oxigraph"
 
 
@@ -176,7 +175,7 @@ class _Converter:
     def __call__(self, value: object) -> URIRef | BNode | Literal:
         known = self.seen.get(value)
         if known is None:
-            known = _from_ox(value)
+            known = from_ox(value)
             if len(self.seen) < self.LIMIT:
                 self.seen[value] = known
         return known
@@ -211,7 +210,7 @@ def _select(graph: Graph, text: str) -> Result | None:
         built = Result("CONSTRUCT")
         built.graph = Graph()
         for t in solutions:
-            built.graph.add((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)))
+            built.graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
         return built
     names = [Variable(v.value) for v in solutions.variables]
     term = _Converter()
@@ -222,20 +221,6 @@ def _select(graph: Graph, text: str) -> Result | None:
         for row in solutions
     ]
     return result
-
-
-def _from_ox(value: object) -> URIRef | BNode | Literal:
-    if isinstance(value, ox.NamedNode):
-        return URIRef(value.value)
-    if isinstance(value, ox.BlankNode):
-        return BNode(value.value)
-    if isinstance(value, ox.Literal):
-        if value.language:
-            return Literal(value.value, lang=value.language)
-        if value.datatype == _XSD_STRING:  # a simple literal, as rdflib's parsers make it
-            return Literal(value.value)
-        return Literal(value.value, datatype=URIRef(value.datatype.value))
-    raise InputError(f"unexpected term in a query result: {value!r}")
 
 
 def endpoint_graph(url: str) -> Graph:

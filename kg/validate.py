@@ -267,14 +267,22 @@ def _oxigraph_store(data: Graph) -> ox.Store:
     return store
 
 
-def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+_XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
+
+
+def from_ox(value: object) -> URIRef | BNode | Literal:
+    """The rdflib term of an Oxigraph term (a simple literal as rdflib's parsers make it)."""
+    if isinstance(value, ox.NamedNode):
+        return URIRef(value.value)
+    if isinstance(value, ox.BlankNode):
+        return BNode(value.value)
+    if isinstance(value, ox.Literal):
+        if value.language:
+            return Literal(value.value, lang=value.language)
+        if value.datatype == _XSD_STRING:
+            return Literal(value.value)
+        return Literal(value.value, datatype=URIRef(value.datatype.value))
+    raise ValueError(f"not an RDF term: {value!r}")
 
 
 def _pick(messages: list[Literal], lang: str) -> str:
@@ -300,7 +308,7 @@ def _sparql_findings(
         assert isinstance(solutions, ox.QuerySolutions)
         names = [v.value for v in solutions.variables]
         for row in solutions:
-            values = {n: _term(row[n]) for n in names if row[n] is not None}
+            values = {n: from_ox(row[n]) for n in names if row[n] is not None}
             this = values.get("this")
             value = values.get("value", this)
             path = values.get("path")
