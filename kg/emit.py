@@ -461,6 +461,7 @@ class NTriplesStream:
         pending, named = PENDING_RUN.n3().encode(), run.n3().encode()
         fd, final = tempfile.mkstemp(prefix=f".{self.out.name}.", dir=self.out.parent)
         try:
+            as_created(fd)
             with os.fdopen(fd, "wb") as dst:
                 for path in [*self.parts, self.folder / "shared.nt"]:
                     _copy_renaming(path, dst, pending, named)
@@ -521,11 +522,20 @@ def serialize(graph: Graph, fmt: str = "ttl") -> bytes:
     return graph.serialize(format=FORMATS[fmt], encoding="utf-8")
 
 
+def as_created(fd: int) -> None:
+    """Give a temporary file the permissions a file created in the usual way gets (0666 less
+    the umask): mkstemp makes it private (0600), and it is about to become the output."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.fchmod(fd, 0o666 & ~mask)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so a reader sees the old file or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        as_created(fd)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -1,4 +1,5 @@
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -81,3 +82,18 @@ def test_a_failed_write_leaves_the_previous_file_in_place(tmp_path: Path) -> Non
         write_atomic(target, "not bytes")  # type: ignore[arg-type]
     assert target.read_bytes() == b"previous good graph"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]
+
+
+def test_outputs_get_the_permissions_of_an_ordinarily_created_file(tmp_path: Path) -> None:
+    """Written through a private temporary file, but not left private (0600) by it."""
+    from kg.pipeline import build_stream
+    from tests.conftest import SEEDS
+
+    mask = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "a.ttl", b"")
+        build_stream([SEEDS], tmp_path / "g.nt")
+    finally:
+        os.umask(mask)
+    for name in ("a.ttl", "g.nt", "g.run.json"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644, name
