@@ -16,7 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -27,6 +28,7 @@ from kg.read import Problem, RawDocument, iter_inputs
 from tests.conftest import SEED_FILES, SEEDS
 
 QUERIES = shipped_queries()
+QUERY = {q.name: q for q in QUERIES}
 PARAMS = [
     ("attack-chains", {"technique": "kt:photo-animation"}),
     ("concept-frequency", {"role": "prk:HarmRole"}),
@@ -110,6 +112,22 @@ def test_ask_construct_and_select_answer_alike_in_both_stores(
     else:
         rows = sorted(tuple(map(_value, r)) for r in mine)  # type: ignore[arg-type]
         assert rows == sorted(tuple(map(_value, r)) for r in theirs) and rows  # type: ignore[arg-type]
+
+
+def test_quote_offset_violations_are_found_in_both_stores(seed_nt: Path, tmp_path: Path) -> None:
+    graph = Graph().parse(seed_nt, format="nt")
+    nif = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
+    anchors = sorted(graph.subjects(URIRef(nif + "anchorOf"), None))
+    wrong_quote, past_end = anchors[0], anchors[1]
+    graph.set((wrong_quote, URIRef(nif + "anchorOf"), Literal("不是原文")))
+    graph.set((past_end, URIRef(nif + "endIndex"), Literal(10**6, datatype=XSD.nonNegativeInteger)))
+    broken = tmp_path / "broken.nt"
+    graph.serialize(broken, format="nt", encoding="utf-8")
+    for store in ("oxigraph", "memory"):
+        found = {
+            row[0] for row in run_query(load_graph(broken, store), QUERY["quote-offset-violation"])
+        }
+        assert found == {wrong_quote, past_end}, store
 
 
 def test_an_empty_answer_from_oxigraph_is_not_asked_again(
