@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from kg.lexicon import Lexicon
@@ -62,7 +63,10 @@ def _police_actor(doc_id: str, name: str, noun: str) -> Actor:
     return Actor(key, "PoliceUnit", name)
 
 
+@cache
 def _cue_pattern(terms: frozenset[str]) -> re.Pattern[str]:
+    """One alternation of ``terms``, longest first (made once per cue set: it is asked for every
+    sentence)."""
     return re.compile("|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t))))
 
 
