@@ -153,13 +153,15 @@ def stage_segment(corpus: str, count: str) -> None:
 
 
 def stage_validate(graph: str, engine: str) -> None:
+    """As ``kg validate`` does it (:func:`kg.pipeline.validate_file`), the reading timed apart."""
     from kg.query import load_graph
-    from kg.validate import validate_graph
+    from kg.validate import load_shapes, validate_graph
 
     start = time.perf_counter()
     data = load_graph(Path(graph))
+    oxigraph = load_graph(Path(graph), "oxigraph") if engine == "fast" else None
     loaded = time.perf_counter()
-    report = validate_graph(data, engine=engine)
+    report = validate_graph(data, load_shapes(), engine=engine, oxigraph=oxigraph)
     done = time.perf_counter()
     print(
         json.dumps(

@@ -329,10 +329,9 @@ def serve(graph_path: Path, bind: str, db: Path | None) -> None:
 @_bad_input
 def validate(graph_path: Path, waivers: Path | None, as_json: bool, lang: str, engine: str) -> None:
     """Validate a graph file against the SHACL shapes; exit 1 when it does not conform."""
-    from kg.query import load_graph
-    from kg.validate import load_shapes, validate_graph
+    from kg.pipeline import validate_file
 
-    report = validate_graph(load_graph(graph_path), load_shapes(waivers), lang=lang, engine=engine)
+    report = validate_file(graph_path, waivers, lang, engine)
     if as_json:
         click.echo(
             json.dumps(

@@ -50,7 +50,7 @@ from kg.normalize import normalize
 from kg.read import DEFAULT_MAX_BYTES, InputError, Problem, RawDocument, iter_inputs, read_inputs
 from kg.resources import vocabulary_graph
 from kg.validate import Report as ValidationReport
-from kg.validate import validate_graph
+from kg.validate import load_shapes, validate_graph
 
 DEFAULT_OUT = Path("build/graph.ttl")
 DEFAULT_CURATION = Path("curation")
@@ -361,3 +361,15 @@ def build_stream(
     }
     write_run_log(out.with_suffix(".run.json"), out, counts)
     return StreamResult(out, problems, counts)
+
+
+def validate_file(
+    path: Path, waivers: Path | None = None, lang: str = "en", engine: str = "fast"
+) -> ValidationReport:
+    """Validate a graph file (``kg validate``). With the fast engine the file is also read into
+    Oxigraph for the SPARQL rules: faster than copying the rdflib graph there."""
+    from kg.query import load_graph
+
+    data = load_graph(path)
+    oxigraph = load_graph(path, "oxigraph") if engine == "fast" else None
+    return validate_graph(data, load_shapes(waivers), lang=lang, engine=engine, oxigraph=oxigraph)

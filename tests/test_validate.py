@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -386,3 +387,22 @@ def test_property_shapes_of_targeted_node_shapes_get_their_targets_in_the_fast_e
     assert all(
         (s, SH.property, p) in core for s, p in shapes.subject_objects(SH.property) if s in used
     )
+
+
+@pytest.mark.parametrize(
+    "name, mutate, rule", SPARQL_RULES[:4], ids=[b[0] for b in SPARQL_RULES[:4]]
+)
+def test_the_file_read_into_oxigraph_gives_the_same_report(
+    small_graph: Graph, name: str, mutate: Callable[[Graph], None], rule: str, tmp_path: Path
+) -> None:
+    """`kg validate FILE` runs the SPARQL rules on the file read into Oxigraph, not on a copy."""
+    from kg.query import load_graph
+
+    g = copy_graph(small_graph)
+    mutate(g)
+    path = tmp_path / "broken.nt"
+    g.serialize(path, format="nt", encoding="utf-8")
+    data = load_graph(path)
+    report = validate_graph(data, oxigraph=load_graph(path, "oxigraph"))
+    assert report == validate_graph(data)
+    assert any(f.shape == rule for f in report.findings)
