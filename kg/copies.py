@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from kg.normalize import normalize
 
@@ -59,12 +59,16 @@ def shingle_hashes(normalized: str) -> np.ndarray:
 
 def signature(text: str, normalized: str | None = None) -> MinHash:
     """The MinHash of a document's shingles: all that grouping needs to keep of its text.
-    ``normalized`` is the normalised text when the caller has it already."""
+    ``normalized`` is the normalised text when the caller has it already.
+
+    A lean MinHash (hash values and seed, without the permutation tables): a build keeps one
+    per document and sends it between processes, so a third of the size matters at 10^5.
+    """
     m = MinHash(num_perm=PERMUTATIONS, seed=1, hashfunc=int)
     m.update_batch(
         shingle_hashes(normalize(text).text if normalized is None else normalized).tolist()
     )
-    return m
+    return LeanMinHash(m)
 
 
 def group_copies(texts: dict[str, str], threshold: float = THRESHOLD) -> list[Report]:
