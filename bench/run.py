@@ -154,12 +154,11 @@ def stage_segment(corpus: str, count: str) -> None:
 
 def stage_validate(graph: str, engine: str) -> None:
     """As ``kg validate`` does it (:func:`kg.pipeline.validate_file`), the reading timed apart."""
-    from kg.query import load_graph
+    from kg.pipeline import read_for_validation
     from kg.validate import load_shapes, validate_graph
 
     start = time.perf_counter()
-    data = load_graph(Path(graph))
-    oxigraph = load_graph(Path(graph), "oxigraph") if engine == "fast" else None
+    data, oxigraph = read_for_validation(Path(graph), engine)
     loaded = time.perf_counter()
     report = validate_graph(data, load_shapes(), engine=engine, oxigraph=oxigraph)
     done = time.perf_counter()

@@ -13,10 +13,12 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
+from weakref import WeakKeyDictionary
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS as _DCTERMS
@@ -151,8 +153,9 @@ def _target(mention: Mention, actors: dict[str, Actor]) -> str:
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 
-#: English labels of concepts, per vocabulary graph (one per process in practice).
-_ENGLISH: dict[int, dict[str, str]] = {}
+#: English labels of concepts, per vocabulary graph (one per process in practice). Weak keys:
+#: a graph that is gone takes its labels with it, and a new one never sees them.
+_ENGLISH: WeakKeyDictionary[Graph, dict[str, str]] = WeakKeyDictionary()
 
 
 class _Builder:
@@ -162,7 +165,7 @@ class _Builder:
         self.triples: list[Light] = []
         self.run = run
         self.vocab = vocab
-        self._english = _ENGLISH.setdefault(id(vocab), {})
+        self._english = _ENGLISH.setdefault(vocab, {})
 
     def add(self, s: str, p: str, o: str | Lit | None) -> None:
         if o is not None:
@@ -459,18 +462,10 @@ class NTriplesStream:
         self.shared_lines(sorted({_nt_line(t) for t in tail}))
         self._close()
         pending, named = PENDING_RUN.n3().encode(), run.n3().encode()
-        fd, final = tempfile.mkstemp(prefix=f".{self.out.name}.", dir=self.out.parent)
         try:
-            as_created(fd)
-            with os.fdopen(fd, "wb") as dst:
+            with atomic_output(self.out) as dst:
                 for path in [*self.parts, self.folder / "shared.nt"]:
                     _copy_renaming(path, dst, pending, named)
-                dst.flush()
-                os.fsync(dst.fileno())
-            os.replace(final, self.out)
-        except BaseException:
-            Path(final).unlink(missing_ok=True)
-            raise
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
         return self.lines
@@ -485,7 +480,7 @@ class NTriplesStream:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _copy_renaming(path: Path, dst: Any, old: bytes, new: bytes, block: int = 1 << 22) -> None:
+def _copy_renaming(path: Path, dst: BinaryIO, old: bytes, new: bytes, block: int = 1 << 22) -> None:
     """Copy ``path`` into ``dst`` with ``old`` replaced by ``new``, a block of whole lines at a
     time (a line holds the whole IRI, so no replacement is cut in two)."""
     carry = b""
@@ -522,7 +517,7 @@ def serialize(graph: Graph, fmt: str = "ttl") -> bytes:
     return graph.serialize(format=FORMATS[fmt], encoding="utf-8")
 
 
-def as_created(fd: int) -> None:
+def _as_created(fd: int) -> None:
     """Give a temporary file the permissions a file created in the usual way gets (0666 less
     the umask): mkstemp makes it private (0600), and it is about to become the output."""
     mask = os.umask(0)
@@ -530,20 +525,28 @@ def as_created(fd: int) -> None:
     os.fchmod(fd, 0o666 & ~mask)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so a reader sees the old file or the new one, never half."""
+@contextmanager
+def atomic_output(path: Path) -> Iterator[BinaryIO]:
+    """A binary file that becomes ``path`` when the block ends without error, so a reader sees
+    the old file or the new one, never half; on error nothing is left behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        as_created(fd)
+        _as_created(fd)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_output`)."""
+    with atomic_output(path) as fh:
+        fh.write(data)
 
 
 def write_run_log(path: Path, graph_path: Path, summary: dict[str, object]) -> None:

@@ -363,13 +363,17 @@ def build_stream(
     return StreamResult(out, problems, counts)
 
 
+def read_for_validation(path: Path, engine: str = "fast") -> tuple[Graph, Graph | None]:
+    """A graph file as :func:`validate_graph` takes it: in rdflib, and with the fast engine
+    also in Oxigraph for the SPARQL rules (faster than copying the rdflib graph there)."""
+    from kg.query import load_graph
+
+    return load_graph(path), load_graph(path, "oxigraph") if engine == "fast" else None
+
+
 def validate_file(
     path: Path, waivers: Path | None = None, lang: str = "en", engine: str = "fast"
 ) -> ValidationReport:
-    """Validate a graph file (``kg validate``). With the fast engine the file is also read into
-    Oxigraph for the SPARQL rules: faster than copying the rdflib graph there."""
-    from kg.query import load_graph
-
-    data = load_graph(path)
-    oxigraph = load_graph(path, "oxigraph") if engine == "fast" else None
+    """Validate a graph file (``kg validate``)."""
+    data, oxigraph = read_for_validation(path, engine)
     return validate_graph(data, load_shapes(waivers), lang=lang, engine=engine, oxigraph=oxigraph)

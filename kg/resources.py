@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -100,16 +99,12 @@ def mappings_graph() -> Graph:
         except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never trusted
             cached.unlink(missing_ok=True)
     graph = link.mapping_graph(link.read_mapping_files(files))
-    tmp = None
+    from kg.emit import write_atomic
+
     try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".mappings.", dir=cached.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(graph.serialize(format="nt", encoding="utf-8"))
-        os.replace(tmp, cached)
+        write_atomic(cached, graph.serialize(format="nt", encoding="utf-8"))
     except OSError:
-        if tmp:
-            Path(tmp).unlink(missing_ok=True)
+        pass
     return graph
 
 
