@@ -303,14 +303,37 @@ def _names() -> NamespaceManager:
     return graph.namespace_manager
 
 
+#: Namespaces longest first, for writing IRIs that rdflib will not abbreviate as CURIEs.
+_BY_LENGTH = sorted(((str(ns), name) for name, ns in PREFIXES.items()), key=lambda p: -len(p[0]))
+
+
+def curie(iri: URIRef) -> str:
+    """``iri`` as short as the project's prefixes make it, for people to read and paste back.
+
+    rdflib abbreviates only names that are valid in Turtle; the nodes this tool mints have a
+    "/" in their local part, so they are written as W3C CURIEs instead, which ``--param`` reads.
+
+    >>> curie(URIRef("https://w3id.org/prkg/id/claim/8587380abd1d1c95"))
+    'id:claim/8587380abd1d1c95'
+    >>> curie(URIRef("https://w3id.org/prkg/technique/deepfake"))
+    'kt:deepfake'
+    """
+    try:
+        short = _names().normalizeUri(iri)
+    except Exception:  # noqa: BLE001 - rdflib refuses some IRIs; they are shown in full
+        short = f"<{iri}>"
+    if short.startswith("<"):
+        for namespace, name in _BY_LENGTH:
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                return f"{name}:{iri[len(namespace):]}"
+    return short
+
+
 def _cell(graph: Graph, value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, URIRef):
-        try:
-            return _names().normalizeUri(value)
-        except Exception:  # noqa: BLE001
-            return str(value)
+        return curie(value)
     return str(value)
 
 

@@ -264,3 +264,12 @@ def test_result_formats(seed_graph: Graph, fmt: str, start: str) -> None:
         import json
 
         assert len(json.loads(out)["results"]["bindings"]) == 5
+
+
+def test_tables_show_minted_nodes_as_curies_that_param_reads_back(seed_graph: Graph) -> None:
+    query = read_query(find_query("evidence-trail"))
+    table = format_result(seed_graph, run_query(seed_graph, query), "table")
+    first = table.splitlines()[2].split()[0]
+    assert first.startswith("id:claim/") and "<" not in table
+    again = run_query(seed_graph, query, {"claim": first})
+    assert {str(r[0]) for r in again} == {"https://w3id.org/prkg/id/" + first[3:]}  # type: ignore[index]
