@@ -325,7 +325,7 @@ def curie(iri: URIRef) -> str:
     if short.startswith("<"):
         for namespace, name in _BY_LENGTH:
             if iri.startswith(namespace) and len(iri) > len(namespace):
-                return f"{name}:{iri[len(namespace):]}"
+                return f"{name}:{iri[len(namespace) :]}"
     return short
 
 
