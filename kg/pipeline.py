@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from kg.curate import (
 from kg.emit import (
     NTriplesStream,
     Triple,
-    build_graph,
+    assemble,
     claims_of,
     corpus_triples,
     document_lines,
@@ -47,6 +48,7 @@ from kg.lexicon import Lexicon, build_lexicon, default_lexicon
 from kg.mint import run_iri
 from kg.namespaces import PRK
 from kg.normalize import normalize
+from kg.query import load_graph, ntriples_graph
 from kg.read import DEFAULT_MAX_BYTES, InputError, Problem, RawDocument, iter_inputs, read_inputs
 from kg.resources import vocabulary_graph
 from kg.validate import Report as ValidationReport
@@ -256,14 +258,19 @@ def build(
         raise InputError(
             f"{corpus.problems[0].line()} (--strict: {len(corpus.problems)} input(s) not read)"
         )
-    graph = build_graph(corpus.extractions, corpus.reports)
-    replayed = None
-    if edits:
-        graph = tracking_graph(graph)
-        replayed = replay(graph, edits)
-    report = validate_graph(graph) if validate else None
+    parts = assemble(corpus.extractions, corpus.reports)
+    # Unedited, the graph is exactly ``parts``, whose N-Triples lines are made far faster than
+    # rdflib serialises a graph: they are the .nt output, and what Oxigraph loads for the SPARQL
+    # rules, in a thread while rdflib builds its graph (Oxigraph does not hold Python's lock).
+    lines = parts.lines() if not edits and (validate or fmt == "nt") else None
+    with ThreadPoolExecutor(1) as pool:
+        early = pool.submit(ntriples_graph, "".join(lines).encode()) if validate and lines else None
+        graph = parts.graph()
+        replayed = replay(graph := tracking_graph(graph), edits) if edits else None
+        oxigraph = early.result() if early else None
+    report = validate_graph(graph, oxigraph=oxigraph) if validate else None
     counts = summarise(corpus, graph)
-    data = serialize(graph, fmt)
+    data = "".join(sorted(set(lines))).encode() if fmt == "nt" and lines else serialize(graph, fmt)
     target = out if report is None or report.conforms else out.with_suffix(f".rejected.{fmt}")
     write_atomic(target, data)
     if target == out:
@@ -365,10 +372,14 @@ def build_stream(
 
 def read_for_validation(path: Path, engine: str = "fast") -> tuple[Graph, Graph | None]:
     """A graph file as :func:`validate_graph` takes it: in rdflib, and with the fast engine
-    also in Oxigraph for the SPARQL rules (faster than copying the rdflib graph there)."""
-    from kg.query import load_graph
-
-    return load_graph(path), load_graph(path, "oxigraph") if engine == "fast" else None
+    also in Oxigraph for the SPARQL rules (faster than copying the rdflib graph there). Oxigraph
+    reads in a thread while rdflib reads: it does not hold Python's lock."""
+    if engine != "fast":
+        return load_graph(path), None
+    with ThreadPoolExecutor(1) as pool:
+        oxigraph = pool.submit(load_graph, path, "oxigraph")
+        data = load_graph(path)
+        return data, oxigraph.result()
 
 
 def validate_file(

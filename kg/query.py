@@ -131,9 +131,7 @@ def load_graph(path: Path, store: str = "memory", index: bool = False) -> Graph:
                 native = ox.Store.read_only(str(folder))
             except OSError as err:
                 raise InputError(f"{folder}: cannot open the Oxigraph database ({err})") from None
-            opened = Graph(store=_Oxigraph(native), identifier=DATASET_DEFAULT_GRAPH_ID)
-            bind_all(opened)
-            return opened
+            return oxigraph_graph(native)
     # Oxigraph plans queries over its default graph far better than over a named graph (seconds
     # against minutes on 10^5 triples), so the file goes into the default graph.
     graph = (
@@ -179,6 +177,21 @@ class _Converter:
             if len(self.seen) < self.LIMIT:
                 self.seen[value] = known
         return known
+
+
+def oxigraph_graph(native: ox.Store) -> Graph:
+    """An rdflib graph over ``native``'s default graph, the project's prefixes bound."""
+    graph = Graph(store=_Oxigraph(native), identifier=DATASET_DEFAULT_GRAPH_ID)
+    bind_all(graph)
+    return graph
+
+
+def ntriples_graph(data: bytes) -> Graph:
+    """N-Triples ``data`` in a new Oxigraph store. Oxigraph parses and loads without holding
+    Python's lock, so this can run in a thread while Python does other work."""
+    native = ox.Store()
+    native.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    return oxigraph_graph(native)
 
 
 class _Oxigraph(OxigraphStore):

@@ -18,6 +18,7 @@ Two engines give the same report (the tests compare them finding by finding):
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -292,28 +293,34 @@ def _pick(messages: list[Literal], lang: str) -> str:
     return str(messages[0]) if messages else "(no message)"
 
 
+def _answers(store: ox.Store, checks: list[_SparqlCheck]) -> list[list[dict[str, object]]]:
+    """Each check's solutions, as Oxigraph terms by variable name. Oxigraph evaluates a query
+    without holding Python's lock, so this runs in a thread beside pySHACL."""
+    out = []
+    for check in checks:
+        solutions = store.query(check.query)
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = [v.value for v in solutions.variables]
+        out.append([{n: row[n] for n in names if row[n] is not None} for row in solutions])
+    return out
+
+
 def _sparql_findings(
     data: Graph,
     shapes: Graph,
     checks: list[_SparqlCheck],
+    answers: list[list[dict[str, object]]],
     lang: str,
     focus: set[Node] | None,
-    oxigraph: Graph | None = None,
 ) -> list[Finding]:
-    if not checks:
-        return []
-    store = _oxigraph_store(oxigraph if oxigraph is not None else data)
     findings = []
-    for check in checks:
+    for check, rows in zip(checks, answers, strict=True):
         messages = [
             m for m in shapes.objects(check.constraint, SH.message) if isinstance(m, Literal)
         ]
         seen = set()
-        solutions = store.query(check.query)
-        assert isinstance(solutions, ox.QuerySolutions)
-        names = [v.value for v in solutions.variables]
-        for row in solutions:
-            values = {n: from_ox(row[n]) for n in names if row[n] is not None}
+        for row in rows:
+            values = {n: from_ox(v) for n, v in row.items()}
             this = values.get("this")
             value = values.get("value", this)
             path = values.get("path")
@@ -360,13 +367,18 @@ def validate_graph(
     bind_all(data)
     shapes_used = shapes if shapes is not None else load_shapes()
     core, checks = _split_sparql(shapes_used) if engine == "fast" else (shapes_used, [])
-    conforms, results, text = shacl_validate(
-        data,
-        shacl_graph=core,
-        inference="none",
-        allow_warnings=True,
-        allow_infos=True,
-    )
+    store = _oxigraph_store(oxigraph if oxigraph is not None else data) if checks else None
+    with ThreadPoolExecutor(1) as pool:
+        # the SPARQL rules in Oxigraph, beside SHACL Core in pySHACL: two cores, not one
+        answers = pool.submit(_answers, store, checks) if store is not None else None
+        conforms, results, text = shacl_validate(
+            data,
+            shacl_graph=core,
+            inference="none",
+            allow_warnings=True,
+            allow_infos=True,
+        )
+        rows = answers.result() if answers is not None else []
     if not isinstance(results, Graph):  # pySHACL could not run the shapes at all
         raise ValueError(f"shapes cannot be used: {text.strip().splitlines()[0]}")
     findings = []
@@ -390,7 +402,7 @@ def validate_graph(
                 path=None if path is None else short_name(data, path),
             )
         )
-    extra = _sparql_findings(data, shapes_used, checks, lang, focus, oxigraph)
+    extra = _sparql_findings(data, shapes_used, checks, rows, lang, focus)
     findings += extra
     findings.sort(
         key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.shape, f.focus, f.value or "")

@@ -9,8 +9,9 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from kg.emit import build_graph, serialize, write_atomic
+from kg.emit import assemble, build_graph, serialize, write_atomic
 from kg.extract import Extraction
+from kg.pipeline import Corpus
 from kg.mint import claim_iri, mention_iri
 from kg.namespaces import PRK
 from tests.conftest import ROOT
@@ -48,6 +49,12 @@ def test_serialisations_describe_the_same_graph(seed_graph: Graph) -> None:
     jsonld = Graph().parse(data=serialize(seed_graph, "jsonld"), format="json-ld")
     assert isomorphic(ttl, nt) and isomorphic(nt, jsonld)
     assert len(nt) == len(seed_graph)
+
+
+def test_assembled_lines_are_the_bytes_rdflib_writes_of_the_graph(corpus: Corpus) -> None:
+    parts = assemble(corpus.extractions, corpus.reports)
+    fast = "".join(sorted(set(parts.lines()))).encode()
+    assert fast == serialize(parts.graph(), "nt")
 
 
 def test_iris_are_minted_from_content_not_run_order(extractions: dict[str, Extraction]) -> None:
