@@ -11,9 +11,9 @@ from rdflib.namespace import RDF
 
 from kg.emit import assemble, build_graph, serialize, write_atomic
 from kg.extract import Extraction
-from kg.pipeline import Corpus
 from kg.mint import claim_iri, mention_iri
 from kg.namespaces import PRK
+from kg.pipeline import Corpus
 from tests.conftest import ROOT
 
 DIGEST = """
