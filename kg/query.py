@@ -134,11 +134,7 @@ def load_graph(path: Path, store: str = "memory", index: bool = False) -> Graph:
             return oxigraph_graph(native)
     # Oxigraph plans queries over its default graph far better than over a named graph (seconds
     # against minutes on 10^5 triples), so the file goes into the default graph.
-    graph = (
-        Graph(store=_Oxigraph(ox.Store()), identifier=DATASET_DEFAULT_GRAPH_ID)
-        if store == "oxigraph"
-        else Graph()
-    )
+    graph = oxigraph_graph(ox.Store()) if store == "oxigraph" else Graph()
     try:
         if store == "memory" and fmt == "nt":
             _read_ntriples(graph, path)
@@ -180,7 +176,8 @@ class _Converter:
 
 
 def oxigraph_graph(native: ox.Store) -> Graph:
-    """An rdflib graph over ``native``'s default graph, the project's prefixes bound."""
+    """An rdflib graph over ``native``'s default graph (where Oxigraph plans best), the
+    project's prefixes bound."""
     graph = Graph(store=_Oxigraph(native), identifier=DATASET_DEFAULT_GRAPH_ID)
     bind_all(graph)
     return graph
