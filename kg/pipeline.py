@@ -266,7 +266,10 @@ def build(
     with ThreadPoolExecutor(1) as pool:
         early = pool.submit(ntriples_graph, "".join(lines).encode()) if validate and lines else None
         graph = parts.graph()
-        replayed = replay(graph := tracking_graph(graph), edits) if edits else None
+        replayed = None
+        if edits:
+            graph = tracking_graph(graph)
+            replayed = replay(graph, edits)
         oxigraph = early.result() if early else None
     report = validate_graph(graph, oxigraph=oxigraph) if validate else None
     counts = summarise(corpus, graph)

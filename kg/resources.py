@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tomllib
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -99,12 +100,10 @@ def mappings_graph() -> Graph:
         except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never trusted
             cached.unlink(missing_ok=True)
     graph = link.mapping_graph(link.read_mapping_files(files))
-    from kg.emit import write_atomic
+    from kg.emit import write_atomic  # here: kg.emit itself imports this module
 
-    try:
+    with suppress(OSError):  # an unwritable cache only means reading the tables next time
         write_atomic(cached, graph.serialize(format="nt", encoding="utf-8"))
-    except OSError:
-        pass
     return graph
 
 
