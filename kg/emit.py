@@ -34,6 +34,7 @@ from rdflib.plugins.serializers.nt import _nt_row, _quote_encode
 from kg import __version__
 from kg.copies import Report
 from kg.extract import Extraction, Mention
+from kg.mentions import Actor
 from kg.mint import (
     EXTRACTOR,
     actor_iri,
@@ -51,7 +52,6 @@ from kg.namespaces import NIF as _NIF
 from kg.namespaces import PRK as _PRK
 from kg.namespaces import SCHEMA as _SCHEMA
 from kg.resources import jsonld_context, vocabulary_graph
-from kg.speakers import Actor
 
 
 class _Terms:

@@ -16,12 +16,13 @@ from decimal import Decimal
 from rdflib import URIRef
 
 from kg.clean import Document
+from kg.finders import Context, institution_mentions, non_overlapping, person_mentions
 from kg.lexicon import BLOCKED, PLATFORM, Lexicon, default_lexicon
+from kg.mentions import CONCEPT_ROLES, Actor, Mention, Token
 from kg.normalize import View, normalize
 from kg.prices import find_prices
-from kg.speakers import Actor, find_speaker, police_mentions, titled_mentions
+from kg.speakers import find_speaker, titled_mentions
 
-CONCEPT_ROLES = ("technique", "datatype", "harm", "remedy")
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 _CLAUSE_BREAK = set("，,；;：:。！？!?\n")
 #: How many tokens before a mention a negation cue reaches, and after it a post-negation.
@@ -29,18 +30,6 @@ NEGATION_REACH = 6
 POST_NEGATION_REACH = 3
 #: How far (characters) outside its sentence a price looks for the item it prices.
 ITEM_REACH = 40
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A span of the document text in one role; ``target`` is a concept or actor key."""
-
-    role: str
-    start: int
-    end: int
-    quote: str
-    target: str
-    negated: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,9 +66,6 @@ class Extraction:
     claims: list[ClaimFinding] = field(default_factory=list)
     prices: list[PriceFinding] = field(default_factory=list)
     actors: dict[str, Actor] = field(default_factory=dict)
-
-
-Token = tuple[str, int, int]
 
 
 def tokenize(text: str, lex: Lexicon) -> list[Token]:
@@ -286,16 +272,18 @@ def _extract_text(doc: Document, text: str, lex: Lexicon) -> Extraction:
     result = Extraction(doc)
     mentions = concept_mentions(text, tokens, lex)
     result.mentions.extend(mentions)
-    result.mentions.extend(police_mentions(doc.doc_id, text, lex, result.actors))
+    ctx = Context(doc.doc_id, text, tokens, lex, result.actors)
+    actor_mentions = [*institution_mentions(ctx), *person_mentions(ctx)]
 
     spans = sentences(text)
     titled = titled_mentions(text, lex, result.actors)
     speakers = [find_speaker(doc.doc_id, text, s, tokens, lex, result.actors) for s in spans]
     spoken = [s[1] for s in speakers if s is not None and s[1] is not None]
-    result.mentions.extend(spoken)
-    result.mentions.extend(
-        t for t in titled if not any(s.start < t.end and t.start < s.end for s in spoken)
-    )
+    actor_mentions += spoken
+    actor_mentions += titled
+    platforms = [m for m in mentions if m.role == "actor"]
+    result.mentions[:] = [m for m in result.mentions if m.role != "actor"]
+    result.mentions.extend(non_overlapping(actor_mentions + platforms))
     by_start = sorted(mentions, key=lambda m: m.start)
     first = 0
     for k, span in enumerate(spans):

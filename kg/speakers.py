@@ -10,14 +10,11 @@ vocabulary.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
 
+from kg.finders import name_before
 from kg.lexicon import Lexicon
-
-if TYPE_CHECKING:
-    from kg.extract import Mention, Token
+from kg.mentions import Actor, Mention, Token
 
 _BOUNDARY = "，,：:；;”“「」。！？!?\n"
 _LEAD = re.compile(r"^(另据|还有|也有|其中|对此|据|有)")
@@ -25,17 +22,6 @@ _NAME = re.compile(r"[\u4e00-\u9fff]{2,3}")
 #: Characters that end a name: the verb phrase goes on (何延哲向记者, 丁晓东在谈到…).
 _AFTER_NAME = "在向对则曾也还用给跟与说称（(等"
 _GENERIC_PREFIX = re.compile(r"^(一位|该|有|上述|其中一位)")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Someone who makes statements; ``key`` is stable across documents for named people."""
-
-    key: str
-    kind: str  # Expert | PoliceUnit | Seller
-    name: str
-    affiliation: str | None = None
-    title: str | None = None
 
 
 def _register(actors: dict[str, Actor], actor: Actor) -> Actor:
@@ -47,15 +33,9 @@ def _register(actors: dict[str, Actor], actor: Actor) -> Actor:
 
 
 def _police_name(text: str, start: int, noun: str, lex: Lexicon) -> tuple[int, str]:
-    """Extend a police noun backwards over the place names written before it (深圳龙岗警方)."""
-    window = text[max(0, start - 8) : start]
-    places: list[str] = []
-    for word, flag in reversed(lex.tags(window)):
-        if not flag.startswith("ns"):
-            break
-        places.insert(0, word)
-    place = "".join(places)
-    return start - len(place), place + noun
+    """Extend a police noun backwards over the name written before it (深圳龙岗警方)."""
+    begin = name_before(text, start, lex)
+    return begin, text[begin:start] + noun
 
 
 def _police_actor(doc_id: str, name: str, noun: str) -> Actor:
@@ -70,25 +50,9 @@ def _cue_pattern(terms: frozenset[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t))))
 
 
-def police_mentions(
-    doc_id: str, text: str, lex: Lexicon, actors: dict[str, Actor]
-) -> list[Mention]:
-    """Every police unit the document names, as actor mentions."""
-    from kg.extract import Mention
-
-    found = []
-    for m in _cue_pattern(lex.cue("police")).finditer(text):
-        begin, name = _police_name(text, m.start(), m.group(), lex)
-        actor = _register(actors, _police_actor(doc_id, name, m.group()))
-        found.append(Mention("actor", begin, m.end(), text[begin : m.end()], actor.key))
-    return found
-
-
 def titled_mentions(text: str, lex: Lexicon, actors: dict[str, Actor]) -> list[Mention]:
     """People named with a job title anywhere (工程师明成), registered so that later bare
     mentions of the name (明成说) resolve to them."""
-    from kg.extract import Mention
-
     found: list[Mention] = []
     for m in _cue_pattern(lex.cue("title")).finditer(text):
         titled = _titled(text[m.start() : m.start() + 12], lex)
@@ -146,9 +110,7 @@ def find_speaker(
     actors: dict[str, Actor],
 ) -> tuple[Actor, Mention | None] | None:
     """The actor a sentence names as speaker, and the mention naming them (None for police,
-    whose mentions :func:`police_mentions` makes)."""
-    from kg.extract import Mention
-
+    whose mentions :func:`kg.finders.institution_mentions` makes)."""
     for cue in _cue_pattern(lex.cue("speech")).finditer(text, span[0], span[1]):
         start = cue.start()
         begin = start
