@@ -565,24 +565,27 @@ def history(iri: str, graph_path: Path) -> None:
     show_default=True,
     help="Folder (or file) of the documents the gold annotates.",
 )
-@click.option("--show-errors", is_flag=True, help="List missed and spurious mentions.")
+@click.option(
+    "--show-errors", is_flag=True, help="List missed, spurious and wrong-concept mentions."
+)
+@click.option("--by-doc", is_flag=True, help="Add a score line per document.")
+@click.option("--json", "as_json", is_flag=True, help="Write the whole evaluation as JSON.")
 @click.option("--min-f1", type=float, default=None, help="Exit 1 when any role's F1 is below this.")
 @_bad_input
-def eval_(gold: Path, docs: Path, show_errors: bool, min_f1: float | None) -> None:
-    """Score the extractor against gold annotations: precision, recall, F1 per role."""
-    from kg.evaluate import evaluate, format_scores, load_gold, predicted_spans
-    from kg.pipeline import extract_paths
+def eval_(
+    gold: Path, docs: Path, show_errors: bool, by_doc: bool, as_json: bool, min_f1: float | None
+) -> None:
+    """Score the extractor against gold annotations: precision, recall, F1 per role, the
+    missed, spurious and wrong-role counts, and concept accuracy."""
+    from kg.evaluate import evaluate_paths, evaluation_json, format_errors, format_scores
 
-    extractions = extract_paths([docs])
-    texts = {x.doc.doc_id: x.doc.text for x in extractions}
-    gold_spans = load_gold(gold, texts)
-    in_gold = {g.doc for g in gold_spans}
-    result = evaluate(gold_spans, [p for p in predicted_spans(extractions) if p.doc in in_gold])
-    click.echo(format_scores(result))
-    if show_errors:
-        for label, spans in (("missed", result.missed), ("spurious", result.spurious)):
-            for s in sorted(spans, key=lambda s: (s.doc, s.start)):
-                click.echo(f"{label:<8} {s.doc} {s.role:<9} {s.start}-{s.end} {s.quote}")
+    result = evaluate_paths(gold, docs)
+    if as_json:
+        click.echo(evaluation_json(result))
+    else:
+        click.echo(format_scores(result, by_doc=by_doc))
+        if show_errors:
+            click.echo(format_errors(result))
     if min_f1 is not None and any(s.f1 < min_f1 for s in result.scores.values()):
         sys.exit(EXIT_VIOLATIONS)
 

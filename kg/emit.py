@@ -272,10 +272,13 @@ class _Builder:
             m = p.mention
             node = price_iri(doc_id, m.start, m.end)
             self.add(node, RDF.type, PRK.PriceObservation)
-            label = f"{p.amount} CNY for {p.quantity}: {m.quote}"
+            label = f"{p.amount} {p.currency} for {p.quantity}: {m.quote}"
             self.add(node, RDFS.label, Lit(label, "zh"))
             self.add(node, PRK.amount, _dec(p.amount))
-            self.add(node, PRK.currency, Lit("CNY"))
+            self.add(node, PRK.currency, Lit(p.currency))
+            if p.minimum is not None and p.maximum is not None:
+                self.add(node, PRK.minAmount, _dec(p.minimum))
+                self.add(node, PRK.maxAmount, _dec(p.maximum))
             self.add(node, PRK.quantity, _dec(p.quantity))
             self.add(node, PRK.unitPrice, _dec(p.unit_price))
             self.add(node, PRK.approximate, _bool(p.approximate))

@@ -55,6 +55,9 @@ class PriceFinding:
     approximate: bool
     item: URIRef | None
     platform: URIRef | None
+    currency: str = "CNY"
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
 
 
 @dataclass
@@ -330,6 +333,9 @@ def _extract_text(doc: Document, text: str, lex: Lexicon) -> Extraction:
                 price.approximate,
                 URIRef(item.target) if item else None,
                 URIRef(platform.target) if platform else None,
+                price.currency,
+                price.minimum,
+                price.maximum,
             )
         )
     result.mentions.sort(key=lambda m: (m.start, m.end, m.role, m.target))

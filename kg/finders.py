@@ -19,7 +19,7 @@ from kg.mentions import Actor, Mention, Token
 #: Part-of-speech tags (jieba) that may stand in an institution's name before its suffix.
 _NAME_TAGS = ("ns", "nt", "nz", "nr", "n", "j", "eng", "vn", "an")
 #: Characters that never belong to a name: punctuation and the commonest function words.
-_NOT_NAME = set("，,。；;：:！？!?、“”\"「」『』《》()（）\n 的了在和与及向对被由据将把是从为于等")
+_NOT_NAME = set('，,。；;：:！？!?、“”"「」『』《》()（）\n 的了在和与及向对被由据将把是从为于等')
 #: How many characters before a suffix an institution's name may reach.
 NAME_REACH = 12
 _SURNAME_NAME = re.compile(r"[\u4e00-\u9fff](?:某某|某|[\u4e00-\u9fff]{1,2})")

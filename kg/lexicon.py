@@ -49,7 +49,11 @@ class Lexicon:
     cues: dict[str, frozenset[str]]
     multipliers: dict[str, Decimal]
     tokenizer: jieba.Tokenizer
+    #: ISO 4217 code of each currency word that names its currency (港元: HKD).
+    currencies: dict[str, str] = field(default_factory=dict)
     labels: dict[URIRef, str] = field(default_factory=dict)
+    #: English prefLabel of each concept of the four schemes.
+    en_labels: dict[URIRef, str] = field(default_factory=dict)
     _pos: jieba.posseg.POSTokenizer | None = None
     _tags: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, repr=False)
 
@@ -105,10 +109,14 @@ def build_lexicon(graph: Graph) -> Lexicon:
     roles[PRK.PlatformScheme] = PLATFORM
     terms: dict[str, Entry] = {}
     labels: dict[URIRef, str] = {}
+    en_labels: dict[URIRef, str] = {}
     for concept, scheme in sorted(graph.subject_objects(SKOS.inScheme)):
         role = roles.get(scheme)  # type: ignore[call-overload]
         if role is None or not isinstance(concept, URIRef):
             continue
+        for label in graph.objects(concept, SKOS.prefLabel):
+            if isinstance(label, Literal) and label.language == "en":
+                en_labels[concept] = str(label)
         for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
             for label in graph.objects(concept, prop):
                 if not _zh(label):
@@ -124,12 +132,16 @@ def build_lexicon(graph: Graph) -> Lexicon:
                     labels[concept] = surface
     cues: dict[str, set[str]] = {}
     multipliers: dict[str, Decimal] = {}
+    currencies: dict[str, str] = {}
     for cue, term in graph.subject_objects(PRK.cueTerm):
         name = str(cue).removeprefix(str(CUE))
         cues.setdefault(name, set()).add(str(term))
         value = graph.value(cue, PRK.multiplier)
         if value is not None:
             multipliers[str(term)] = Decimal(str(value))
+        code = graph.value(cue, PRK.currencyCode)
+        if code is not None:
+            currencies[str(term)] = str(code)
     for surface in cues.get("blocked", ()):
         terms.setdefault(surface, Entry(BLOCKED, None))
 
@@ -143,7 +155,9 @@ def build_lexicon(graph: Graph) -> Lexicon:
         cues={k: frozenset(v) for k, v in cues.items()},
         multipliers=multipliers,
         tokenizer=tokenizer,
+        currencies=currencies,
         labels=labels,
+        en_labels=en_labels,
     )
 
 

@@ -82,3 +82,32 @@ def bind_all(graph: "object") -> None:
     """Bind the project prefixes on an rdflib graph, so serialisations are readable."""
     for prefix, ns in PREFIXES.items():
         graph.namespace_manager.bind(prefix, ns, override=True, replace=True)  # type: ignore[attr-defined]
+
+
+#: The project's own concept namespaces, longest first, for :func:`concept_curie`.
+_CONCEPT_PREFIXES = sorted(
+    ((str(PREFIXES[p]), p) for p in ("kt", "kd", "kh", "kr", "kp")), key=lambda p: -len(p[0])
+)
+
+
+def concept_curie(iri: str) -> str:
+    """A vocabulary concept's CURIE (as gold files write it); other IRIs unchanged.
+
+    >>> concept_curie("https://w3id.org/prkg/harm/fraud")
+    'kh:fraud'
+    """
+    for ns, prefix in _CONCEPT_PREFIXES:
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
+
+
+def expand_curie(curie: str) -> str:
+    """The IRI of a CURIE with one of the project's prefixes; anything else unchanged.
+
+    >>> expand_curie("kt:deepfake")
+    'https://w3id.org/prkg/technique/deepfake'
+    """
+    prefix, sep, local = curie.partition(":")
+    ns = PREFIXES.get(prefix)
+    return str(ns) + local if sep and ns is not None and not local.startswith("//") else curie
