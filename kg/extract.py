@@ -16,7 +16,13 @@ from decimal import Decimal
 from rdflib import URIRef
 
 from kg.clean import Document
-from kg.finders import Context, institution_mentions, non_overlapping, person_mentions
+from kg.finders import (
+    CONSTRUCTION_FINDERS,
+    Context,
+    institution_mentions,
+    non_overlapping,
+    person_mentions,
+)
 from kg.lexicon import BLOCKED, PLATFORM, Lexicon, default_lexicon
 from kg.mentions import CONCEPT_ROLES, Actor, Mention, Token
 from kg.normalize import View, normalize
@@ -273,9 +279,12 @@ def _extract_text(doc: Document, text: str, lex: Lexicon) -> Extraction:
     """Extraction over ``text`` (the normalised view of ``doc``), offsets into ``text``."""
     tokens = tokenize(text, lex)
     result = Extraction(doc)
-    mentions = concept_mentions(text, tokens, lex)
-    result.mentions.extend(mentions)
     ctx = Context(doc.doc_id, text, tokens, lex, result.actors)
+    ctx.mentions = concept_mentions(text, tokens, lex)
+    for finder in CONSTRUCTION_FINDERS:
+        ctx.mentions.extend(finder(ctx))
+    mentions = ctx.mentions
+    result.mentions.extend(mentions)
     actor_mentions = [*institution_mentions(ctx), *person_mentions(ctx)]
 
     spans = sentences(text)

@@ -13,8 +13,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
+from rdflib import URIRef
+
 from kg.lexicon import Lexicon
 from kg.mentions import Actor, Mention, Token
+from kg.namespaces import KD, KH, KR, KT
+
+#: The namespace of each concept role's scheme (for its unclassified concept).
+SCHEMES_NS = {"technique": KT, "datatype": KD, "harm": KH, "remedy": KR}
 
 #: Part-of-speech tags (jieba) that may stand in an institution's name before its suffix.
 _NAME_TAGS = ("ns", "nt", "nz", "nr", "n", "j", "eng", "vn", "an")
@@ -182,3 +188,168 @@ def non_overlapping(mentions: list[Mention]) -> Iterator[Mention]:
         if m.start >= kept_end:
             kept_end = m.end
             yield m
+
+
+_CLAUSE_END = "，,。；;！？!?\n"
+#: The longest span a construction makes (characters); longer clauses are cut here.
+CLAUSE_REACH = 40
+#: How far after a technique verb its data object may begin (characters).
+OBJECT_REACH = 8
+
+
+def unclassified(role: str) -> URIRef:
+    """The concept that keeps a span of ``role`` no vocabulary concept names yet."""
+    return URIRef(str(SCHEMES_NS[role]) + "unclassified")
+
+
+def link_concept(span: str, role: str, lex: Lexicon) -> URIRef:
+    """The most specific concept of ``role`` that ``span`` names: the longest label (in any
+    script: ``span`` is the normalised view) inside it, else the concept whose label holds the
+    span's last content word (its head), else the scheme's unclassified concept.
+
+    >>> from kg.lexicon import default_lexicon
+    >>> str(link_concept("禁止出售人脸信息", "technique", default_lexicon())).rsplit("/", 1)[1]
+    'bulk-resale'
+    >>> str(link_concept("随意放置快递单", "remedy", default_lexicon())).rsplit("/", 1)[1]
+    'unclassified'
+    """
+    labels = lex.labels_by_role.get(role, ())
+    for label, concept in labels:
+        if label in span:
+            return concept
+    for word in reversed(lex.tokenizer.lcut(span)):
+        if len(word) < 2:
+            continue
+        holders = [(len(label), label, c) for label, c in labels if word in label]
+        if holders:
+            return min(holders)[2]
+    return unclassified(role)
+
+
+def _clause_end(text: str, start: int) -> int:
+    end = start
+    limit = min(len(text), start + CLAUSE_REACH)
+    while end < limit and text[end] not in _CLAUSE_END:
+        end += 1
+    return end
+
+
+def _free(mentions: list[Mention], role: str, start: int, end: int) -> bool:
+    return not any(m.role == role and m.start < end and start < m.end for m in mentions)
+
+
+def _clause_free(ctx: Context, role: str, start: int, end: int) -> bool:
+    """No mention of ``role`` in the clause around start..end: a clause that names its
+    technique (remedy, harm) with a vocabulary term does not get a second, vaguer one."""
+    lo, hi = start, end
+    while lo > 0 and ctx.text[lo - 1] not in _CLAUSE_END:
+        lo -= 1
+    while hi < len(ctx.text) and ctx.text[hi] not in _CLAUSE_END:
+        hi += 1
+    return _free(ctx.mentions, role, lo, hi)
+
+
+def _construction(ctx: Context, role: str, start: int, end: int, by: str) -> Mention:
+    quote = ctx.text[start:end]
+    return Mention(role, start, end, quote, str(link_concept(quote, role, ctx.lex)), found_by=by)
+
+
+def remedy_clauses(ctx: Context) -> list[Mention]:
+    """Remedies said as a rule or advice: an obligation or prohibition modal and the rest of
+    its clause (不得将人脸识别作为唯一验证方式, 切勿轻易点击陌生链接),
+    where the clause names no remedy of the vocabulary already."""
+    found: list[Mention] = []
+    text = ctx.text
+    for cue, skip_cue in (("obligation", False), ("advice-lead", True)):
+        terms = ctx.lex.cue(cue)
+        if not terms:
+            continue
+        for m in cue_pattern(terms).finditer(text):
+            if text.startswith("不得不", m.start()):
+                continue  # 不得不 is "have to", said of anyone, not a rule
+            start = m.end() if skip_cue else m.start()
+            while start < len(text) and text[start] in '：:，,“"':
+                start += 1
+            end = _clause_end(text, start)
+            if end - start < 3 or not _free(ctx.mentions + found, "remedy", start, end):
+                continue
+            found.append(_construction(ctx, "remedy", start, end, "remedy-clause"))
+    return found
+
+
+def harm_consequences(ctx: Context) -> list[Mention]:
+    """Harms said as what happened to a victim: a passive marker, at most six characters, a
+    verb of harm, and the sum lost if one follows (密码已被修改, 被骗走430万元)."""
+    passive, verbs = ctx.lex.cue("passive"), ctx.lex.cue("harm-verb")
+    if not passive or not verbs:
+        return []
+    pattern = re.compile(
+        rf"(?:{cue_pattern(passive).pattern})[^{_CLAUSE_END}]{{0,6}}?"
+        rf"(?:{cue_pattern(verbs).pattern})(?:\d+(?:\.\d+)?[万亿]?[元港币新台美]*)?"
+    )
+    found: list[Mention] = []
+    for m in pattern.finditer(ctx.text):
+        if _clause_free(ctx, "harm", m.start(), m.end()) and _free(
+            found, "harm", m.start(), m.end()
+        ):
+            found.append(_construction(ctx, "harm", m.start(), m.end(), "harm-consequence"))
+    return found
+
+
+def technique_phrases(ctx: Context) -> list[Mention]:
+    """Techniques said as a verb of selling, forging, cracking or making with a data object
+    (制作3D人脸模型, 伪造人脸视频): the verb to the end of the data-type mention after it."""
+    verbs = ctx.lex.cue("technique-verb")
+    if not verbs:
+        return []
+    data = sorted((m for m in ctx.mentions if m.role == "datatype"), key=lambda m: m.start)
+    found: list[Mention] = []
+    for m in cue_pattern(verbs).finditer(ctx.text):
+        obj = next((d for d in data if m.end() <= d.start <= m.end() + OBJECT_REACH), None)
+        if obj is None or any(ch in _CLAUSE_END for ch in ctx.text[m.end() : obj.start]):
+            continue
+        if not _free(ctx.mentions, "harm", m.start(), m.end()):
+            continue  # 盗取网络社交平台账号 is the harm itself
+        if _clause_free(ctx, "technique", m.start(), obj.end) and _free(
+            found, "technique", m.start(), obj.end
+        ):
+            found.append(_construction(ctx, "technique", m.start(), obj.end, "technique-phrase"))
+    return found
+
+
+def nested_datatypes(ctx: Context) -> list[Mention]:
+    """Data types named inside a harm term (侵犯公民个人信息 names 公民个人信息 too; 手持照泄露
+    names 手持照): the guidelines annotate both. Tool names (人脸视频修改软件) stay whole."""
+    labels = ctx.lex.labels_by_role.get("datatype", ())
+    found: list[Mention] = []
+    for outer in ctx.mentions:
+        if outer.role != "harm":
+            continue
+        taken: list[tuple[int, int]] = []
+        for label, concept in labels:
+            pos = outer.quote.find(label)
+            if pos < 0 or len(label) < NESTED_MIN_LEN:
+                continue
+            start = outer.start + pos
+            end = start + len(label)
+            if any(s < end and start < e for s, e in taken):
+                continue
+            if _free(ctx.mentions + found, "datatype", start, end):
+                taken.append((start, end))
+                found.append(
+                    Mention("datatype", start, end, label, str(concept), found_by="nested")
+                )
+    return found
+
+
+#: A data-type label inside another term counts only from this length (公民个人信息 in
+#: 侵犯公民个人信息 yes; 人脸 in 骗过人脸识别, 账户 in 金融账户 no).
+NESTED_MIN_LEN = 4
+
+#: The finders that run after the lexicon, in order; each sees the mentions of those before.
+CONSTRUCTION_FINDERS: tuple[Finder, ...] = (
+    nested_datatypes,
+    technique_phrases,
+    harm_consequences,
+    remedy_clauses,
+)

@@ -73,6 +73,15 @@ class Lexicon:
             found.setdefault(term[0], set()).add(len(term))
         return {ch: tuple(sorted(ls, reverse=True)) for ch, ls in found.items()}
 
+    @cached_property
+    def labels_by_role(self) -> dict[str, tuple[tuple[str, URIRef], ...]]:
+        """For each concept role, its surface forms and concepts, longest form first."""
+        found: dict[str, list[tuple[str, URIRef]]] = {}
+        for term, entry in self.terms.items():
+            if entry.concept is not None:
+                found.setdefault(entry.role, []).append((term, entry.concept))
+        return {r: tuple(sorted(ts, key=lambda t: (-len(t[0]), t[0]))) for r, ts in found.items()}
+
     def cue(self, name: str) -> frozenset[str]:
         """Cue terms of ``cue:<name>``; empty when the vocabulary has none."""
         return self.cues.get(name, frozenset())
