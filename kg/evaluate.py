@@ -37,6 +37,7 @@ ACTOR_KINDS = {
     "Court": "court",
     "Official": "official",
     "Company": "company",
+    "Victim": "victim",
     "Person": "other",
     "Platform": "platform",
 }

@@ -15,7 +15,7 @@ from functools import cache
 
 from rdflib import URIRef
 
-from kg.lexicon import Lexicon
+from kg.lexicon import PLATFORM, Lexicon
 from kg.mentions import Actor, Mention, Token
 from kg.namespaces import KD, KH, KR, KT
 
@@ -106,13 +106,20 @@ def institution_mentions(ctx: Context) -> list[Mention]:
 
 
 #: Tags of proper nouns (organisation, other proper noun, person, Latin word).
-_PROPER_TAGS = ("nt", "nz", "nr", "eng")
+_PROPER_TAGS = ("nt", "nz", "nr")
 #: A company name without a proper noun in it needs at least this many characters before its
 #: suffix (杭州传筝贸易有限公司 yes, 物业公司 and 杭州公司 no).
 COMPANY_NAME_LEN = 5
 
 
 def _proper_name(prefix: str, lex: Lexicon) -> bool:
+    """Whether ``prefix`` can name a company: long enough, a proper noun in it, or a platform
+    the vocabulary knows (陌陌公司)."""
+    if any(prefix.endswith(h) for h in lex.cue("honorific")):
+        return False  # 郭先生公司 is a person's company, named by the person
+    entry = lex.terms.get(prefix)
+    if entry is not None and entry.role == PLATFORM:
+        return True
     return len(prefix) >= COMPANY_NAME_LEN or (
         len(prefix) >= 2 and any(f.startswith(_PROPER_TAGS) for _, f in lex.tags(prefix))
     )
@@ -132,41 +139,67 @@ def _person_name(text: str, pos: int, lex: Lexicon) -> int:
     return pos
 
 
+#: Role-word cues and the actor kind each gives the person it names.
+PERSON_ROLES = (("suspect-role", "Seller"), ("victim-role", "Victim"), ("person-role", "Person"))
+
+
+def _role_kind(ctx: Context, start: int, end: int) -> str | None:
+    """The kind a role word within or just after start..end gives (阿成（化名）等4名犯罪嫌疑人)."""
+    window = ctx.text[max(0, start - 8) : min(len(ctx.text), end + 10)]
+    for cue, kind in PERSON_ROLES:
+        terms = ctx.lex.cue(cue)
+        if terms and cue_pattern(terms).search(window):
+            return kind
+    return None
+
+
 def person_mentions(ctx: Context) -> list[Mention]:
-    """People named with their role (犯罪嫌疑人林某, 消费者周小姐), with a pseudonym mark
-    (阿成（化名）, several joined by 、 as one mention), or as surname and honorific (郭先生);
-    later bare uses of a name found this way (not a surname with an honorific, which names
-    too many people to repeat) are mentions of the same person."""
+    """People named with their role (犯罪嫌疑人林某凤、林某军, 消费者周小姐), with a pseudonym
+    mark (阿成（化名）, several joined by 、 as one mention), or as surname and honorific (郭先生,
+    first use only). Later bare uses of a full name found this way are mentions of the same
+    person. Suspects and defendants are the trade's sellers; victims and customers victims."""
     text, lex = ctx.text, ctx.lex
     found: list[Mention] = []
     names: dict[str, str] = {}
+    seen: set[str] = set()
 
-    def add(begin: int, end: int, name: str, again: bool = True) -> None:
-        actor = register(ctx.actors, Actor(f"person:{ctx.doc_id}:{name}", "Person", name))
+    def add(begin: int, end: int, name: str, kind: str, again: bool = True) -> None:
+        actor = register(ctx.actors, Actor(f"person:{ctx.doc_id}:{name}", kind, name))
         found.append(Mention("actor", begin, end, text[begin:end], actor.key, found_by="person"))
+        seen.add(name)
         if again and "某" not in name and len(name) >= 2:
             names[name] = actor.key
 
-    roles = lex.cue("person-role")
-    if roles:
+    for cue, kind in PERSON_ROLES:
+        roles = lex.cue(cue)
+        if not roles:
+            continue
         for m in cue_pattern(roles).finditer(text):
-            end = _person_name(text, m.end(), lex)
-            honorific = _honorific_at(text, m.end(), lex)
-            if honorific:
-                end = honorific
-            if end > m.end():
-                begin = name_before(ctx.text, m.start(), ctx.lex)
-                add(begin, end, text[m.end() : end], again=honorific is None)
+            pos, begin = m.end(), name_before(text, m.start(), lex)
+            while True:
+                honorific = _honorific_at(text, pos, lex)
+                end = honorific or _person_name(text, pos, lex)
+                if end <= pos:
+                    break
+                add(begin, end, text[pos:end], kind, again=honorific is None)
+                if not text.startswith("、", end):
+                    break
+                pos = begin = end + 1  # 犯罪嫌疑人林某凤、林某军: each name its own mention
     marks = lex.cue("pseudonym")
     if marks:
         alias = rf"[\u4e00-\u9fff]{{1,3}}[（(](?:{cue_pattern(marks).pattern})[)）]"
         for m in re.finditer(rf"{alias}(?:、{alias})*", text):
-            add(m.start(), m.end(), re.split(r"[（(]", m.group())[0])
+            start = m.start()
+            while text[start] in _NOT_NAME:
+                start += 1
+            name = re.split(r"[（(]", text[start : m.end()])[0]
+            add(start, m.end(), name, _role_kind(ctx, start, m.end()) or "Person")
     honorifics = lex.cue("honorific")
     if honorifics:
         for m in cue_pattern(honorifics).finditer(text):
-            if m.start() > 0 and "\u4e00" <= text[m.start() - 1] <= "\u9fff":
-                add(m.start() - 1, m.end(), text[m.start() - 1 : m.end()], again=False)
+            name = text[m.start() - 1 : m.end()] if m.start() > 0 else ""
+            if name and "\u4e00" <= name[0] <= "\u9fff" and name not in seen:
+                add(m.start() - 1, m.end(), name, "Victim", again=False)
     for name, key in names.items():
         for m in re.finditer(re.escape(name), text):
             found.append(Mention("actor", m.start(), m.end(), name, key, found_by="person"))

@@ -39,8 +39,8 @@ class Actor:
     """Someone who makes statements or acts; ``key`` is stable across documents for named
     people and institutions.
 
-    ``kind`` is a class of the ontology: Expert, PoliceUnit, Seller, Court, Official, Company
-    or Person.
+    ``kind`` is a class of the ontology: Expert, PoliceUnit, Seller, Court, Official, Company,
+    Victim or Person.
     """
 
     key: str
