@@ -24,11 +24,15 @@ SCHEMES_NS = {"technique": KT, "datatype": KD, "harm": KH, "remedy": KR}
 
 #: Part-of-speech tags (jieba) that may stand in an institution's name before its suffix.
 _NAME_TAGS = ("ns", "nt", "nz", "nr", "n", "j", "eng", "vn", "an")
-#: Characters that never belong to a name: punctuation and the commonest function words.
-_NOT_NAME = set('，,。；;：:！？!?、“”"「」『』《》()（）\n 的了在和与及向对被由据将把是从为于等')
+#: Characters that never belong to a name: punctuation.
+_NOT_NAME = set('，,。；;：:！？!?、“”"「」『』《》()（）\n ')
+#: One-character words that end a name being read backwards (据警方, 向法院), whatever their tag.
+_FUNCTION_WORDS = set("的了在和与及向对被由据将把是从为于等到")
 #: How many characters before a suffix an institution's name may reach.
 NAME_REACH = 12
 _SURNAME_NAME = re.compile(r"[\u4e00-\u9fff](?:某某|某|[\u4e00-\u9fff]{1,2})")
+#: Characters that cannot end an anonymised name (李某被抓获: the name is 李某, not 李某被).
+_AFTER_ANON = set("被在等和与称说向将因于的了是也还已曾均都为系用以从对把让给及、")
 
 
 @dataclass
@@ -73,7 +77,7 @@ def name_before(text: str, start: int, lex: Lexicon) -> int:
         return start
     begin = start
     for word, flag in reversed(lex.tags(text[lo:start])):
-        if not flag.startswith(_NAME_TAGS) or any(ch in _NOT_NAME for ch in word):
+        if word in _FUNCTION_WORDS or not (flag.startswith(_NAME_TAGS) or "某" in word):
             break
         begin -= len(word)
     return begin
@@ -131,8 +135,13 @@ def _person_name(text: str, pos: int, lex: Lexicon) -> int:
     if not m:
         return pos
     name = m.group()
-    if "某" in name:
+    if name.endswith("某某"):
         return m.end()
+    if name[1] == "某":  # 王某, 王某华
+        nxt = text[pos + 2 : pos + 3]
+        return (
+            pos + 3 if nxt and "\u4e00" <= nxt <= "\u9fff" and nxt not in _AFTER_ANON else pos + 2
+        )
     tags = lex.tags(text[pos : pos + 4])
     if tags and tags[0][1].startswith("nr") and 2 <= len(tags[0][0]) <= 3:
         return pos + len(tags[0][0])
@@ -170,11 +179,13 @@ def person_mentions(ctx: Context) -> list[Mention]:
         if again and "某" not in name and len(name) >= 2:
             names[name] = actor.key
 
+    role_ends: set[int] = set()
     for cue, kind in PERSON_ROLES:
         roles = lex.cue(cue)
         if not roles:
             continue
         for m in cue_pattern(roles).finditer(text):
+            role_ends.add(m.end())
             pos, begin = m.end(), name_before(text, m.start(), lex)
             while True:
                 honorific = _honorific_at(text, pos, lex)
@@ -190,9 +201,11 @@ def person_mentions(ctx: Context) -> list[Mention]:
         alias = rf"[\u4e00-\u9fff]{{1,3}}[（(](?:{cue_pattern(marks).pattern})[)）]"
         for m in re.finditer(rf"{alias}(?:、{alias})*", text):
             start = m.start()
-            while text[start] in _NOT_NAME:
+            while text[start] in _NOT_NAME or text[start] in _FUNCTION_WORDS:
                 start += 1
-            name = re.split(r"[（(]", text[start : m.end()])[0]
+            cut = re.search(r"[（(]", text[start:]).start() + start  # type: ignore[union-attr]
+            start = max((e for e in role_ends if start <= e < cut - 1), default=start)
+            name = text[start:cut]
             add(start, m.end(), name, _role_kind(ctx, start, m.end()) or "Person")
     honorifics = lex.cue("honorific")
     if honorifics:
@@ -202,7 +215,8 @@ def person_mentions(ctx: Context) -> list[Mention]:
                 add(m.start() - 1, m.end(), name, "Victim", again=False)
     for name, key in names.items():
         for m in re.finditer(re.escape(name), text):
-            found.append(Mention("actor", m.start(), m.end(), name, key, found_by="person"))
+            if not any(f.start < m.end() and m.start() < f.end for f in found):
+                found.append(Mention("actor", m.start(), m.end(), name, key, found_by="person"))
     return found
 
 
@@ -289,24 +303,21 @@ def _construction(ctx: Context, role: str, start: int, end: int, by: str) -> Men
 
 def remedy_clauses(ctx: Context) -> list[Mention]:
     """Remedies said as a rule or advice: an obligation or prohibition modal and the rest of
-    its clause (不得将人脸识别作为唯一验证方式, 切勿轻易点击陌生链接),
-    where the clause names no remedy of the vocabulary already."""
-    found: list[Mention] = []
+    its clause (不得将人脸识别作为唯一验证方式, 切勿轻易点击陌生链接), where the clause names
+    no remedy of the vocabulary already."""
     text = ctx.text
-    for cue, skip_cue in (("obligation", False), ("advice-lead", True)):
-        terms = ctx.lex.cue(cue)
-        if not terms:
+    found: list[Mention] = []
+    terms = ctx.lex.cue("obligation")
+    if not terms:
+        return found
+    for m in cue_pattern(terms).finditer(text):
+        if text.startswith("不得不", m.start()) or text.startswith("的", m.end()):
+            continue  # 不得不 is "have to"; 禁止的物项 is "prohibited items", not a rule
+        end = _clause_end(text, m.end())
+        if end - m.end() < 2 or not _clause_free(ctx, "remedy", m.start(), end):
             continue
-        for m in cue_pattern(terms).finditer(text):
-            if text.startswith("不得不", m.start()):
-                continue  # 不得不 is "have to", said of anyone, not a rule
-            start = m.end() if skip_cue else m.start()
-            while start < len(text) and text[start] in '：:，,“"':
-                start += 1
-            end = _clause_end(text, start)
-            if end - start < 3 or not _free(ctx.mentions + found, "remedy", start, end):
-                continue
-            found.append(_construction(ctx, "remedy", start, end, "remedy-clause"))
+        if _free(found, "remedy", m.start(), end):
+            found.append(_construction(ctx, "remedy", m.start(), end, "remedy-clause"))
     return found
 
 

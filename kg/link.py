@@ -302,10 +302,15 @@ def _short(graph: Graph, term: URIRef) -> str:
 
 
 def concepts(vocab: Graph) -> list[tuple[str, URIRef]]:
-    """(role, concept) for every concept of the four schemes, sorted."""
+    """(role, concept) for every concept of the four schemes, sorted; each scheme's
+    unclassified concept (a holder of candidates, mapped to nothing by design) left out."""
     out = []
     for role, scheme in SCHEMES.items():
-        out += [(role, c) for c in vocab.subjects(SKOS.inScheme, scheme) if isinstance(c, URIRef)]
+        out += [
+            (role, c)
+            for c in vocab.subjects(SKOS.inScheme, scheme)
+            if isinstance(c, URIRef) and (c, RDF.type, PRK.UnclassifiedConcept) not in vocab
+        ]
     return sorted(out)
 
 

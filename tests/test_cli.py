@@ -58,10 +58,12 @@ def test_validate_exits_0_on_the_built_graph_and_1_on_a_broken_one(
     runner = CliRunner()
     assert runner.invoke(main, ["validate", str(built)]).exit_code == 0
     broken = tmp_path / "broken.ttl"
-    broken.write_text(built.read_text(encoding="utf-8").replace('"CNY"', '"USD"'), encoding="utf-8")
+    broken.write_text(
+        built.read_text(encoding="utf-8").replace('"CNY"', '"yuan"'), encoding="utf-8"
+    )
     result = runner.invoke(main, ["validate", str(broken)])
     assert result.exit_code == 1
-    assert "Violation" in result.output and "CNY" in result.output
+    assert "Violation" in result.output and "ISO 4217" in result.output
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import pytest
 from kg.lexicon import default_lexicon
 from kg.prices import find_prices, parse_number
 
-CASES = [  # text, quote, amount (CNY), quantity, unit price
+CASES = [  # text, quote, amount, quantity, unit price
     ("五毛一张", "五毛一张", "0.5", "1", "0.5"),
     ("人脸数据0.5元一份", "0.5元一份", "0.5", "1", "0.5"),
     ("2元上千张", "2元上千张", "2", "1000", "0.002"),
@@ -43,7 +43,7 @@ def test_round_quantities_are_marked_approximate() -> None:
     assert price.approximate and price.quantity == 1000
 
 
-@pytest.mark.parametrize("text", ["多在10元到20元左右", "十万张以上有优惠", "总共两万套,不议价"])
+@pytest.mark.parametrize("text", ["十万张以上有优惠", "总共两万套,不议价", "2023年10月20日"])
 def test_text_without_a_price_yields_none(text: str) -> None:
     assert find_prices(text, default_lexicon()) == []
 
@@ -53,3 +53,63 @@ def test_text_without_a_price_yields_none(text: str) -> None:
 )
 def test_numerals(text: str, value: int) -> None:
     assert parse_number(text) == value
+
+
+CURRENCIES = [  # text (as extraction sees it: the normalised view), currency, amount, quantity
+    ("诈骗集团以每个帐号新台币500元收购", "TWD", "500", "1"),
+    ("每张照片卖500元新台币", "TWD", "500", "1"),
+    ("一套身份资料要价200港元", "HKD", "200", "1"),
+    ("人脸数据在暗网上标价5美元一份", "USD", "5", "1"),
+    ("数据集一共1000元人民币", "CNY", "1000", "1"),
+    ("五毛一张", "CNY", "0.5", "1"),
+]
+
+
+@pytest.mark.parametrize(
+    "text, currency, amount, quantity", CURRENCIES, ids=[c[0] for c in CURRENCIES]
+)
+def test_the_currency_is_the_one_the_text_states(
+    text: str, currency: str, amount: str, quantity: str
+) -> None:
+    (price,) = find_prices(text, default_lexicon())
+    assert (price.currency, price.amount, price.quantity) == (
+        currency,
+        Decimal(amount),
+        Decimal(quantity),
+    )
+
+
+def test_a_bare_yuan_takes_the_currency_the_document_names() -> None:
+    text = "警方指出，嫌犯共获利新台币30万元。他们以每个帐号500元的价格出售"
+    prices = find_prices(text, default_lexicon())
+    assert prices and all(p.currency == "TWD" for p in prices)
+
+
+def test_a_bare_yuan_without_any_named_currency_is_cny() -> None:
+    (price,) = find_prices("人脸照片2元一张", default_lexicon())
+    assert price.currency == "CNY"
+
+
+def test_a_range_is_kept_with_its_minimum_and_maximum() -> None:
+    (price,) = find_prices("多在10元到20元左右", default_lexicon())
+    assert (price.minimum, price.maximum, price.amount) == (Decimal(10), Decimal(20), Decimal(10))
+    assert price.approximate
+
+
+@pytest.mark.parametrize(
+    "text, amount, quantity",
+    [
+        ("采集一次20元一人", "20", "1"),
+        ("单价5元", "5", "1"),
+        ("每张照片卖2元", "2", "1"),
+        ("一个视频30元", "30", "1"),
+        ("5000多张人脸照片标价不到10元", "10", "5000"),
+    ],
+)
+def test_per_person_per_item_and_per_video_prices(text: str, amount: str, quantity: str) -> None:
+    (price,) = find_prices(text, default_lexicon())
+    assert (price.amount, price.quantity) == (Decimal(amount), Decimal(quantity))
+
+
+def test_large_sums_in_yi_are_parsed() -> None:
+    assert parse_number("2.74亿") == Decimal("274000000")

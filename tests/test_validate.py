@@ -58,8 +58,8 @@ def wrong_unit_price(g: Graph) -> None:
     _set(g, _first(g, PRK.PriceObservation), PRK.unitPrice, Literal("99", datatype=XSD.decimal))
 
 
-def price_in_dollars(g: Graph) -> None:
-    _set(g, _first(g, PRK.PriceObservation), PRK.currency, Literal("USD"))
+def price_without_iso_currency(g: Graph) -> None:
+    _set(g, _first(g, PRK.PriceObservation), PRK.currency, Literal("yuan"))
 
 
 def claim_without_evidence(g: Graph) -> None:
@@ -213,7 +213,11 @@ BROKEN = [  # name, mutation, the rule that must catch it
     ("altLabel shared by two concepts", shared_altlabel, "prk:UniqueLabelInSchemeShape"),
     ("negative price", negative_price, "prk:PriceObservationShape/prk:amount"),
     ("unit price not amount/quantity", wrong_unit_price, "prk:UnitPriceConsistentShape"),
-    ("price not in CNY", price_in_dollars, "prk:PriceObservationShape/prk:currency"),
+    (
+        "price without an ISO currency",
+        price_without_iso_currency,
+        "prk:PriceObservationShape/prk:currency",
+    ),
     ("claim without evidence", claim_without_evidence, "prk:ClaimEvidenceShape"),
     (
         "claim with no technique, harm or remedy",
@@ -354,7 +358,7 @@ def test_a_warning_is_reported_but_does_not_block(small_graph: Graph) -> None:
 
 def test_a_reviewed_waiver_deactivates_a_rule(small_graph: Graph, tmp_path) -> None:  # type: ignore[no-untyped-def]
     g = copy_graph(small_graph)
-    price_in_dollars(g)
+    price_without_iso_currency(g)
     waiver = tmp_path / "waivers.ttl"
     waiver.write_text(
         "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix prk: <https://w3id.org/prkg/ns#> .\n"
