@@ -554,6 +554,50 @@ def history(iri: str, graph_path: Path) -> None:
         click.echo(f"{r['sequence']:>4}  {r['date']}  {r['curator']}  {r['file']}  — {r['reason']}")
 
 
+@main.group()
+def vocab() -> None:
+    """The vocabulary loop: what the news says that the vocabulary does not name yet."""
+
+
+@vocab.command("candidates")
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--min-count", type=click.IntRange(1), default=2, show_default=True)
+@click.option("--limit", type=click.IntRange(1), default=None, help="Keep the N most frequent.")
+@click.option(
+    "--propose",
+    "propose_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write each candidate as a curation edit in this folder (e.g. curation/proposals).",
+)
+@click.option(
+    "--curator", default=None, help="Name in the proposals' header (required with --propose)."
+)
+@_bad_input
+def vocab_candidates(
+    inputs: tuple[Path, ...],
+    min_count: int,
+    limit: int | None,
+    propose_dir: Path | None,
+    curator: str | None,
+) -> None:
+    """Rank words of spans no concept names (found by the construction finders), with counts
+    and example quotes; --propose writes them as edits for `kg edit check` / `kg edit apply`."""
+    from datetime import date
+
+    from kg.lexicon import default_lexicon
+    from kg.vocab import candidate_table, vocabulary_candidates, write_proposals
+
+    if propose_dir is not None and not curator:
+        raise click.UsageError("--propose needs --curator NAME for the edits' header")
+    found = vocabulary_candidates(inputs or (Path("seeds"),), default_lexicon(), min_count, limit)
+    for line in candidate_table(found):
+        click.echo(line)
+    if propose_dir is not None and curator:
+        paths = write_proposals(found, propose_dir, curator, date.today())
+        click.echo(f"{len(paths)} proposal(s) written to {propose_dir}")
+
+
 @main.command(name="eval")
 @click.option(
     "--gold", required=True, type=click.Path(path_type=Path), help="Gold annotations (JSON Lines)."

@@ -33,8 +33,8 @@ from rdflib.plugins.serializers.nt import _nt_row, _quote_encode
 
 from kg import __version__
 from kg.copies import Report
-from kg.extract import Extraction, Mention
-from kg.mentions import Actor
+from kg.extract import Extraction
+from kg.mentions import Actor, Mention
 from kg.mint import (
     EXTRACTOR,
     actor_iri,

@@ -130,5 +130,15 @@ def test_eval_prints_scores_and_errors_on_request() -> None:
         ["eval", "--gold", str(GOLD), "--docs", str(SEEDS), "--show-errors", "--min-f1", "0.85"],
     )
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0].split() == ["role", "gold", "pred", "P", "R", "F1"]
+    assert result.output.splitlines()[0].split() == [
+        "role",
+        "gold",
+        "pred",
+        "P",
+        "R",
+        "F1",
+        "missed",
+        "spur",
+        "wrole",
+    ]
     assert "missed" in result.output

@@ -11,7 +11,8 @@ from pathlib import Path
 import opencc
 import pytest
 
-from kg.extract import Extraction, Mention
+from kg.extract import Extraction
+from kg.mentions import Mention
 from kg.normalize import normalize
 from kg.pipeline import extract_paths
 from tests.conftest import SEED_FILES, SEED_IDS

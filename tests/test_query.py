@@ -71,6 +71,9 @@ def check_unit_prices(r: Rows) -> None:
     )
     kit = next(x for x in r if x["itemLabel"] == "identity kit")
     assert (Decimal(kit["unitPrice"]), kit["platformLabel"]) == (Decimal(4), "Baidu Tieba")
+    assert {x["currency"] for x in r} == {"CNY"}  # every seed price is stated in yuan
+    (ranged,) = [x for x in r if "maxAmount" in x]  # 10元到20元: kept as a range
+    assert (Decimal(ranged["minAmount"]), Decimal(ranged["maxAmount"])) == (10, 20)
 
 
 def check_harms_without_remedy(r: Rows) -> None:
@@ -153,11 +156,12 @@ def check_provisions_for_traded_data(r: Rows) -> None:
         "PIPL Art. 10",
     }
     photo = by["face photo"]  # inherits the biometric provisions of its broader concepts
-    assert photo["observations"] == "6" and Decimal(photo["minUnitPrice"]) == Decimal("0.000267")
+    assert photo["observations"] == "7" and Decimal(photo["minUnitPrice"]) == Decimal("0.000267")
+    assert photo["currency"] == "CNY"
     assert {"Civil Code Art. 1018", "PIPL Art. 28", "GDPR Art. 9"} <= set(
         photo["provisions"].split("; ")
     )
-    assert r[0]["observations"] == "6"
+    assert r[0]["observations"] == "7"
 
 
 def check_harms_with_dpv_risk(r: Rows) -> None:
@@ -167,7 +171,7 @@ def check_harms_with_dpv_risk(r: Rows) -> None:
     assert ("financial loss", "exactMatch", "FinancialLoss") in pairs
     assert ("account takeover", "closeMatch", "CompromiseAccount") in pairs
     top = r[0]
-    assert (top["harmLabel"], top["claims"], top["confidence"]) == ("privacy breach", "9", "0.8")
+    assert (top["harmLabel"], top["claims"], top["confidence"]) == ("privacy breach", "10", "0.8")
     assert not any(x["harmLabel"] in ("surveillance", "money laundering") for x in r)  # not risk:
 
 
@@ -181,9 +185,12 @@ def check_remedies_to_measures_and_law(r: Rows) -> None:
 
 def check_dpv_gaps(r: Rows) -> None:
     assert [(x["label"], x["mentions"]) for x in r] == [
-        ("personal caution", "2"),
+        ("disinformation", "0"),
+        ("personal caution", "4"),
+        ("public awareness", "0"),
         ("SMS code platform", "0"),
         ("account farming", "0"),
+        ("money-mule recruitment", "0"),
     ]
 
 
