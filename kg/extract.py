@@ -247,7 +247,7 @@ def extract(doc: Document, lex: Lexicon | None = None, view: View | None = None)
     >>> from kg.clean import Document
     >>> d = Document("d", "專家建議，應選擇多重驗證方式。", "t", "d.txt", "0")
     >>> [(c.modality, c.mentions[0].quote) for c in extract(d).claims]
-    [('recommended', '多重驗證')]
+    [('recommended', '多重驗證方式')]
     """
     lex = lex or default_lexicon()
     view = view or normalize(doc.text)

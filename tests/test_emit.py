@@ -104,3 +104,19 @@ def test_outputs_get_the_permissions_of_an_ordinarily_created_file(tmp_path: Pat
         os.umask(mask)
     for name in ("a.ttl", "g.nt", "g.run.json"):
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644, name
+
+
+def test_a_taiwan_dollar_price_is_recorded_as_twd_in_the_graph(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from kg.pipeline import extract_paths
+
+    article = tmp_path / "tw.txt"
+    article.write_text(
+        "刑事局指出，詐騙集團在網路上收購人頭帳號，每個帳號新台幣5000元。", encoding="utf-8"
+    )
+    (x,) = extract_paths([article])
+    graph = build_graph([x])
+    (price,) = graph.subjects(RDF.type, PRK.PriceObservation)
+    assert str(graph.value(price, PRK.currency)) == "TWD"
+    assert graph.value(price, PRK.amount).toPython() == Decimal(5000)  # type: ignore[union-attr]
