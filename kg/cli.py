@@ -90,6 +90,11 @@ def main() -> None:
     help="Folder of accepted curator edits to replay.",
 )
 @click.option(
+    "--allow-orphans",
+    is_flag=True,
+    help="Write the graph even if a curator's edit no longer applies (it stays listed).",
+)
+@click.option(
     "--jobs",
     "-j",
     type=click.IntRange(min=0),
@@ -118,6 +123,7 @@ def build(
     strict: bool,
     max_bytes: int,
     curation_dir: Path,
+    allow_orphans: bool,
     jobs: int,
     cluster: str | None,
     stream: bool,
@@ -146,6 +152,7 @@ def build(
             "max_bytes": max_bytes,
             "curation": curation_dir,
             "executor": executor,
+            "allow_orphans": allow_orphans,
         }
         if sys.stderr.isatty():
             with click.progressbar(
@@ -186,8 +193,11 @@ def build(
     if result.ok:
         click.echo(f"graph written to {result.written}")
     else:
+        why = "curator edits orphaned (kg edit rebase; --allow-orphans)" if result.orphaned else ""
         click.echo(
-            f"graph NOT written to {out}; the rejected graph is in {result.written}", err=True
+            f"graph NOT written to {out}; the rejected graph is in {result.written}"
+            + (f" — {why}" if why else ""),
+            err=True,
         )
         sys.exit(EXIT_VIOLATIONS)
 
@@ -486,7 +496,7 @@ def _run_edit(edit_path: Path, graph_path: Path, keep: bool, curation_dir: Path)
     if not result.accepted:
         sys.exit(EXIT_VIOLATIONS)
     if keep:  # record it under its name in curation/, exactly as the next build will replay it
-        stored = accept(edit_, curation_dir)
+        stored = accept(edit_, curation_dir, graph)  # with anchors of what the curator saw
         check_edit(graph, read_edit(stored), keep=True, sequence=sequence)
         fmt = {".nt": "nt", ".jsonld": "jsonld"}.get(graph_path.suffix, "ttl")
         write_atomic(graph_path, serialize(graph, fmt))
@@ -511,6 +521,32 @@ def edit_check(edit_path: Path, graph_path: Path, curation_dir: Path) -> None:
 def edit_apply(edit_path: Path, graph_path: Path, curation_dir: Path) -> None:
     """Check FILE; if accepted, record it in curation/ and update the graph; else change nothing."""
     _run_edit(edit_path, graph_path, keep=True, curation_dir=curation_dir)
+
+
+@edit.command("rebase")
+@graph_option
+@curation_option
+@click.option("--yes", is_flag=True, help="Rewrite the moved edits without asking.")
+@_bad_input
+def edit_rebase(graph_path: Path, curation_dir: Path, yes: bool) -> None:
+    """Show accepted edits whose claims, mentions or evidence moved or are gone in the graph;
+    after confirmation, rewrite the moved ones to the new IRIs. Exit 1 while orphans remain."""
+    from kg.curate import rebase, rebase_plan
+    from kg.query import load_graph
+
+    graph = load_graph(graph_path)
+    plan = rebase_plan(graph, curation_dir)
+    for item in plan:
+        for line in item.lines():
+            click.echo(line)
+    movable = [p for p in plan if p.moves and not p.lost]
+    if movable and (yes or click.confirm(f"rewrite {len(movable)} edit(s)?", default=False)):
+        for path in rebase(graph, movable):
+            click.echo(f"rewrote {path}")
+    orphans = [p for p in plan if p.lost]
+    click.echo(f"rebase: {len(movable)} moved, {len(orphans)} orphaned")
+    if orphans:
+        sys.exit(EXIT_VIOLATIONS)
 
 
 @main.command()

@@ -13,8 +13,10 @@ can be checked and rolled back in time proportional to the edit, not to the grap
   scheme when labels change, for the scheme-wide rules).
 
 Every replayed edit leaves a ``prk:CurationEdit`` node (curator, date, reason, file, the nodes
-it touched), so ``kg history`` can list the edits behind any node. An edit that no longer
-applies after a rebuild becomes a ``prk:OrphanedEdit``, which the shapes report.
+it touched), so ``kg history`` can list the edits behind any node. An accepted edit is stored
+with durable anchors of the nodes it names (kg/anchors.py); on replay an IRI that moved is
+re-anchored and the build reports the move. An edit whose anchor no longer resolves, or that no
+longer applies, becomes a ``prk:OrphanedEdit``, which fails the build unless orphans are allowed.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import re
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,7 @@ from rdflib.plugins.sparql import prepareUpdate
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
+from kg.anchors import anchored, reanchor, rewrite, short
 from kg.namespaces import BASE, ID, NIF, PRK, SLOTS, bind_all
 from kg.read import InputError
 from kg.validate import Report, short_name, validate_graph
@@ -100,6 +103,9 @@ class Edit:
     curator: str
     date: date
     reason: str
+    #: The text as the file holds it, when ``text`` was re-anchored to moved IRIs for a replay
+    #: (the edit keeps the identity of its file).
+    stored: str | None = None
 
     @property
     def kind(self) -> str:
@@ -107,7 +113,8 @@ class Edit:
 
     @property
     def iri(self) -> URIRef:
-        digest = hashlib.sha256(f"{self.path.name}\n{self.text}".encode()).hexdigest()[:16]
+        text = self.text if self.stored is None else self.stored
+        digest = hashlib.sha256(f"{self.path.name}\n{text}".encode()).hexdigest()[:16]
         return ID[f"edit/{digest}"]
 
 
@@ -418,31 +425,110 @@ class Replay:
 
     applied: list[Edit]
     orphans: list[tuple[Edit, str]]
+    #: Edits whose minted IRIs had moved and were re-anchored: (edit, {old: new}).
+    moved: list[tuple[Edit, dict[str, str]]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"curation: {len(self.applied)} edit(s) replayed, {len(self.orphans)} orphaned"]
+        out = [
+            f"curation: {len(self.applied)} edit(s) replayed ({len(self.moved)} re-anchored), "
+            f"{len(self.orphans)} orphaned"
+        ]
+        for e, moves in self.moved:
+            out += [f"  MOVED {e.path.name}: {short(o)} → {short(n)}" for o, n in moves.items()]
         out += [f"  ORPHANED {e.path.name}: {reason}" for e, reason in self.orphans]
         return out
 
 
+def _orphan(graph: Graph, edit: Edit, reason: str) -> None:
+    node = edit.iri
+    graph.add((node, RDF.type, PRK.OrphanedEdit))
+    graph.add((node, PRK.editFile, Literal(edit.path.name)))
+    graph.add((node, RDFS.comment, Literal(reason)))
+
+
+def reanchored(graph: Graph, edit: Edit) -> tuple[Edit, dict[str, str], list[str]]:
+    """``edit`` with the minted IRIs that moved in ``graph`` replaced by where their anchors
+    resolve now, the moves, and the IRIs whose anchors no longer resolve."""
+    moves, lost = reanchor(graph, edit.text)
+    if moves:
+        edit = replace(edit, text=rewrite(edit.text, moves), stored=edit.text)
+    return edit, moves, lost
+
+
 def replay(graph: Graph, edits: Sequence[Edit]) -> Replay:
-    """Replay ``edits`` in order; one that no longer applies is rolled back and marked orphaned."""
-    applied, orphans = [], []
-    for seq, edit in enumerate(edits, start=1):
+    """Replay ``edits`` in order. An edit naming a claim, mention, evidence or price IRI that
+    is gone is re-anchored first (kg/anchors.py); one whose anchor no longer resolves, or that
+    no longer applies, is rolled back and marked orphaned."""
+    applied, orphans, moved = [], [], []
+    for seq, original in enumerate(edits, start=1):
+        edit, moves, lost = reanchored(graph, original)
+        if lost:
+            reason = (
+                f"{short(lost[0])} is gone and its anchor no longer resolves "
+                "(the sentence changed or left the inputs); see kg edit rebase"
+            )
+            orphans.append((original, reason))
+            _orphan(graph, original, reason)
+            continue
         delta = _apply(graph, edit)
         refusals = _refusals(graph, delta)
         if refusals:
             rollback(graph, delta)
-            orphans.append((edit, refusals[0]))
-            node = edit.iri
-            graph.add((node, RDF.type, PRK.OrphanedEdit))
-            graph.add((node, PRK.editFile, Literal(edit.path.name)))
-            graph.add((node, RDFS.comment, Literal(refusals[0])))
+            orphans.append((original, refusals[0]))
+            _orphan(graph, original, refusals[0])
             continue
         with _recording(graph):
             _record(graph, edit, delta, seq)
         applied.append(edit)
-    return Replay(applied, orphans)
+        if moves:
+            moved.append((original, moves))
+    return Replay(applied, orphans, moved)
+
+
+@dataclass(frozen=True)
+class Rebase:
+    """What rebasing one accepted edit onto a graph would do."""
+
+    edit: Edit
+    moves: dict[str, str]
+    lost: list[str]
+
+    def lines(self) -> list[str]:
+        out = [
+            f"  MOVED {self.edit.path.name}: {short(o)} → {short(n)}" for o, n in self.moves.items()
+        ]
+        out += [
+            f"  ORPHANED {self.edit.path.name}: {short(i)} no longer resolves" for i in self.lost
+        ]
+        return out
+
+
+def rebase_plan(graph: Graph, folder: Path) -> list[Rebase]:
+    """For each accepted edit in ``folder`` that names IRIs ``graph`` no longer holds: where
+    they moved, and which are lost (the orphans a curator must decide on)."""
+    out = []
+    for path in edit_files(folder):
+        edit = read_edit(path)
+        moves, lost = reanchor(graph, edit.text)
+        if moves or lost:
+            out.append(Rebase(edit, moves, lost))
+    return out
+
+
+def rebase(graph: Graph, plan: Sequence[Rebase]) -> list[Path]:
+    """Rewrite each edit of ``plan`` that moved to the IRIs it resolves to now (its old anchors
+    kept, anchors of the new IRIs added); orphans are left as they are. Returns the files
+    rewritten (atomically)."""
+    written = []
+    for item in plan:
+        if not item.moves or item.lost:
+            continue
+        text = anchored(rewrite(item.edit.text, item.moves), graph)
+        tmp = item.edit.path.with_name(f".{item.edit.path.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(item.edit.path)
+        written.append(item.edit.path)
+    return written
 
 
 def vocabulary_with_edits(vocabulary: Graph, edits: Sequence[Edit]) -> Graph:
@@ -455,15 +541,22 @@ def vocabulary_with_edits(vocabulary: Graph, edits: Sequence[Edit]) -> Graph:
     return graph
 
 
-def accept(edit: Edit, folder: Path) -> Path:
-    """Copy an accepted edit into ``folder`` with the next sequence number, unless it is there."""
+def accept(edit: Edit, folder: Path, graph: Graph | None = None) -> Path:
+    """Store an accepted edit in ``folder`` with the next sequence number, unless it is there.
+
+    With ``graph`` (the graph the edit was checked on, before it), the stored text carries an
+    anchor for each claim, mention, evidence and price IRI it names, so that the edit survives
+    a rebuild that moves them (kg/anchors.py)."""
     folder.mkdir(parents=True, exist_ok=True)
     if edit.path.resolve().parent == folder.resolve():
         return edit.path
     numbers = [int(m.group(1)) for p in edit_files(folder) if (m := re.match(r"(\d+)-", p.name))]
     target = folder / f"{max(numbers, default=0) + 1:04d}-{edit.path.name}"
     tmp = target.with_name(f".{target.name}.tmp")
-    shutil.copyfile(edit.path, tmp)
+    if graph is None:
+        shutil.copyfile(edit.path, tmp)
+    else:
+        tmp.write_text(anchored(edit.text, graph), encoding="utf-8")
     tmp.replace(target)
     return target
 

@@ -77,14 +77,20 @@ class BuildResult:
     written: Path | None
     counts: dict[str, object] = field(default_factory=dict)
     curation: Replay | None = None
+    allow_orphans: bool = False
 
     @property
     def extractions(self) -> list[Extraction]:
         return self.corpus.extractions
 
     @property
+    def orphaned(self) -> bool:
+        """Whether a curator's edit no longer applies (and that is not allowed)."""
+        return bool(self.curation and self.curation.orphans) and not self.allow_orphans
+
+    @property
     def ok(self) -> bool:
-        return self.report is None or self.report.conforms
+        return (self.report is None or self.report.conforms) and not self.orphaned
 
 
 @dataclass(frozen=True)
@@ -239,6 +245,7 @@ def build(
     max_bytes: int = DEFAULT_MAX_BYTES,
     curation: Path | None = DEFAULT_CURATION,
     executor: Executor | None = None,
+    allow_orphans: bool = False,
 ) -> BuildResult:
     """Build the graph from ``inputs`` and write it to ``out`` atomically.
 
@@ -247,7 +254,10 @@ def build(
     over ``out``: it goes to ``<out>.rejected.<fmt>`` and the previous good graph stays in place.
 
     The accepted edits in ``curation`` are replayed on the fresh extraction, in file-name order;
-    vocabulary edits (a new altLabel) take effect in the extraction itself.
+    vocabulary edits (a new altLabel) take effect in the extraction itself. An edit whose IRIs
+    moved is re-anchored; one whose anchor no longer resolves is an orphan, and a graph with
+    orphans is written to the rejected file like one with violations, unless ``allow_orphans``
+    (a curator's decision is never dropped silently).
     """
     edits = [read_edit(p) for p in edit_files(curation)] if curation else []
     corpus = extract_inputs(inputs, progress, max_bytes, edits, executor)
@@ -274,12 +284,14 @@ def build(
     report = validate_graph(graph, oxigraph=oxigraph) if validate else None
     counts = summarise(corpus, graph)
     data = "".join(sorted(set(lines))).encode() if fmt == "nt" and lines else serialize(graph, fmt)
-    target = out if report is None or report.conforms else out.with_suffix(f".rejected.{fmt}")
+    result = BuildResult(graph, corpus, report, None, counts, replayed, allow_orphans)
+    target = out if result.ok else out.with_suffix(f".rejected.{fmt}")
     write_atomic(target, data)
     if target == out:
         counts["validation"] = report.summary() if report else "skipped"
         write_run_log(out.with_suffix(".run.json"), out, counts)
-    return BuildResult(graph, corpus, report, target, counts, replayed)
+    result.written = target
+    return result
 
 
 @dataclass
