@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -131,6 +131,7 @@ def build(
     """Build the graph from files, folders, globs, .jsonl records or .warc archives
     (default: seeds/)."""
     from kg.executors import make_executor
+    from kg.locks import writing
     from kg.pipeline import Task, build_stream
     from kg.pipeline import build as run_build
 
@@ -142,25 +143,32 @@ def build(
     if fmt != "ttl" and out == Path("build/graph.ttl"):
         out = out.with_suffix("." + fmt)
     executor = make_executor(jobs, cluster, initializer=Task().load)  # forked workers share it
+    # one writer at a time: the output, and the edits this build replays
+    guarded = [out, curation_dir if curation_dir.is_dir() and not stream else None]
     try:
-        if stream:
-            _stream_build(build_stream(sources, out, None, strict, max_bytes, executor))
-            return
-        options = {
-            "validate": not no_validate,
-            "strict": strict,
-            "max_bytes": max_bytes,
-            "curation": curation_dir,
-            "executor": executor,
-            "allow_orphans": allow_orphans,
-        }
-        if sys.stderr.isatty():
-            with click.progressbar(
-                length=0, label="extracting", file=sys.stderr, show_pos=True, show_percent=False
-            ) as bar:
-                result = run_build(sources, out, fmt, progress=lambda _: bar.update(1), **options)  # type: ignore[arg-type]
-        else:
-            result = run_build(sources, out, fmt, **options)  # type: ignore[arg-type]
+        with writing(guarded):
+            if stream:
+                _stream_build(build_stream(sources, out, None, strict, max_bytes, executor))
+                return
+            run = partial(
+                run_build,
+                sources,
+                out,
+                fmt,
+                validate=not no_validate,
+                strict=strict,
+                max_bytes=max_bytes,
+                curation=curation_dir,
+                executor=executor,
+                allow_orphans=allow_orphans,
+            )
+            if sys.stderr.isatty():
+                with click.progressbar(
+                    length=0, label="extracting", file=sys.stderr, show_pos=True, show_percent=False
+                ) as bar:
+                    result = run(progress=lambda _: bar.update(1))
+            else:
+                result = run()
     finally:
         executor.close()
     c = result.counts
@@ -483,11 +491,22 @@ def edit() -> None:
 
 
 def _run_edit(edit_path: Path, graph_path: Path, keep: bool, curation_dir: Path) -> None:
+    from kg.curate import read_edit
+    from kg.locks import writing
+
+    edit_ = read_edit(edit_path)
+    if keep:  # one writer at a time: a build or another apply waits for this one
+        with writing([graph_path, curation_dir]):
+            _check_and_keep(edit_, graph_path, curation_dir, keep)
+        return
+    _check_and_keep(edit_, graph_path, curation_dir, keep)
+
+
+def _check_and_keep(edit_: Any, graph_path: Path, curation_dir: Path, keep: bool) -> None:
     from kg.curate import accept, check_edit, edit_files, read_edit, tracking_graph
     from kg.emit import serialize, write_atomic
     from kg.query import load_graph
 
-    edit_ = read_edit(edit_path)
     graph = tracking_graph(load_graph(graph_path))
     sequence = len(edit_files(curation_dir)) + 1
     result = check_edit(graph, edit_, sequence=sequence)

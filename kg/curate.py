@@ -118,12 +118,58 @@ class Edit:
         return ID[f"edit/{digest}"]
 
 
+#: The largest edit file accepted (bytes), and the longest literal one may write (characters):
+#: a label or a reason, not a document (a 10 MB altLabel would slow every later build).
+MAX_EDIT_BYTES = 256 * 1024
+MAX_LITERAL_CHARS = 2000
+#: SPARQL Update operations an edit may use: data in and out of the graph itself.
+ALLOWED_UPDATES = {"InsertData", "DeleteData", "DeleteWhere", "Modify"}
+#: Parts of a query that reach outside the graph or into named graphs.
+_OUTSIDE = {"ServiceGraphPattern": "SERVICE", "GraphGraphPattern": "GRAPH", "Graph": "GRAPH"}
+
+
+def _walk(node: object) -> Iterator[object]:
+    """Every value inside a parsed SPARQL algebra node (CompValues, lists, dicts)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        yield item
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+
+
+def confinement_problem(update: Any) -> str | None:
+    """Why a parsed SPARQL Update reaches outside the graph, or None when it does not: only
+    INSERT/DELETE DATA and INSERT/DELETE … WHERE over the default graph are allowed; LOAD,
+    SERVICE, CLEAR, DROP, CREATE, ADD, MOVE, COPY, GRAPH, WITH and USING are refused."""
+    for op in update.algebra:
+        name = getattr(op, "name", type(op).__name__)
+        if name not in ALLOWED_UPDATES:
+            return f"{name.upper()} is not allowed in an edit (only INSERT/DELETE on the graph)"
+        parts = [op] + [op[k] for k in ("insert", "delete") if k in op]
+        if any(k in part and part[k] for part in parts for k in ("quads", "withClause", "using")):
+            return "GRAPH, WITH and USING are not allowed: edits change the default graph only"
+        for item in _walk(op):
+            kind = getattr(item, "name", None)
+            if kind in _OUTSIDE:
+                return f"{_OUTSIDE[kind]} is not allowed in an edit: it reaches outside the graph"
+            if isinstance(item, Literal) and len(item) > MAX_LITERAL_CHARS:
+                return f"a literal of {len(item)} characters (at most {MAX_LITERAL_CHARS})"
+    return None
+
+
 def read_edit(path: Path) -> Edit:
-    """Read an edit and its header; a malformed one is an :class:`InputError` naming the file."""
+    """Read an edit and its header; a malformed one, or one that reaches outside the graph or
+    is too large, is an :class:`InputError` naming the file."""
     if not path.is_file():
         raise InputError(f"{path}: no such edit file")
     if path.suffix not in EDIT_SUFFIXES:
         raise InputError(f"{path}: an edit is a SPARQL Update (.ru) or Turtle (.ttl) file")
+    size = path.stat().st_size
+    if size > MAX_EDIT_BYTES:
+        raise InputError(f"{path}: edit of {size} bytes is too large (at most {MAX_EDIT_BYTES})")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
@@ -150,13 +196,22 @@ def read_edit(path: Path) -> Edit:
     edit = Edit(path, text, header["curator"], when, header["reason"])
     try:
         if edit.kind == "update":
-            prepareUpdate(text)
+            problem = confinement_problem(prepareUpdate(text))
         else:
-            Graph().parse(data=text, format="turtle")
+            parsed = Graph().parse(data=text, format="turtle")
+            long = [o for o in parsed.objects() if isinstance(o, Literal)]
+            long = [o for o in long if len(o) > MAX_LITERAL_CHARS]
+            problem = (
+                f"a literal of {len(long[0])} characters (at most {MAX_LITERAL_CHARS})"
+                if long
+                else None
+            )
     except Exception as err:  # noqa: BLE001 - the SPARQL and Turtle parsers raise many types
         what = "SPARQL Update" if edit.kind == "update" else "Turtle"
         reason = " ".join(str(err).split())[:160]
         raise InputError(f"{path}: malformed {what} ({reason})") from None
+    if problem:
+        raise InputError(f"{path}: refused — {problem}")
     return edit
 
 
