@@ -6,6 +6,7 @@ Exit codes: 0 ok / conforms, 1 SHACL violations or scores below a threshold, 2 b
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import partial, wraps
@@ -263,6 +264,13 @@ def _stream_build(result: Any) -> None:
     metavar="URL",
     help="Query a SPARQL 1.1 endpoint (e.g. one started by `kg serve`) instead of a file.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds the query may run (locally or at the endpoint) before it is stopped.",
+)
 @_bad_input
 def query(
     query: str | None,
@@ -273,9 +281,12 @@ def query(
     store: str,
     index: bool,
     endpoint: str | None,
+    timeout: float,
 ) -> None:
     """Run a SPARQL query file (a path, or the name of a shipped query) on the graph."""
     from kg.query import (
+        QueryTimeout,
+        bounded,
         endpoint_graph,
         find_query,
         format_result,
@@ -300,8 +311,20 @@ def query(
     q = read_query(find_query(query))
     if index and store != "oxigraph":
         raise click.UsageError("--index needs --store oxigraph")
-    graph = endpoint_graph(endpoint) if endpoint else load_graph(graph_path, store, index)
-    click.echo(format_result(graph, run_query(graph, q, bound), fmt), nl=False)
+    graph = endpoint_graph(endpoint, timeout) if endpoint else load_graph(graph_path, store, index)
+    try:
+        out = bounded(
+            lambda: format_result(graph, run_query(graph, q, bound), fmt), timeout, q.path.name
+        )
+    except KeyboardInterrupt:
+        click.echo("kg: query interrupted", err=True)
+        sys.stderr.flush()
+        os._exit(130)  # the engine's thread cannot be stopped; the process can
+    except QueryTimeout as err:
+        click.echo(f"kg: error: {err}", err=True)
+        sys.stderr.flush()
+        os._exit(EXIT_BAD_INPUT)
+    click.echo(out, nl=False)
 
 
 @main.command()
@@ -310,25 +333,36 @@ def query(
     "--bind",
     default="127.0.0.1:7878",
     show_default=True,
-    help="Host and port to listen on (0.0.0.0:PORT to serve other machines).",
+    help="Host and port to listen on. A non-loopback address (0.0.0.0:PORT) lets anyone who "
+    "can reach the machine read the whole graph; nothing else is exposed.",
 )
 @click.option(
     "--db",
     type=click.Path(path_type=Path),
     help="Oxigraph database folder (default: beside the graph file, <graph>.oxigraph).",
 )
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.IntRange(1),
+    default=30,
+    show_default=True,
+    help="Seconds a query may run before the engine stops it.",
+)
 @_bad_input
-def serve(graph_path: Path, bind: str, db: Path | None) -> None:
-    """Serve the graph as a read-only SPARQL 1.1 endpoint (Oxigraph's server) until stopped."""
-    import os
-
+def serve(graph_path: Path, bind: str, db: Path | None, timeout_s: int) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint until stopped: Oxigraph's engine
+    behind a guard that refuses SERVICE, oversized and deeply nested queries."""
+    from kg.guard import serve_guarded
     from kg.serve import database, endpoint_url, server_command
 
     location = database(graph_path, db)
-    click.echo(f"SPARQL endpoint: {endpoint_url(bind)} (read-only; Ctrl-C stops it)", err=True)
-    command = server_command(location, bind)
-    sys.stderr.flush()
-    os.execv(command[0], command)
+    click.echo(
+        f"SPARQL endpoint: {endpoint_url(bind)} (read-only, no SERVICE, {timeout_s} s per "
+        "query; Ctrl-C stops it)",
+        err=True,
+    )
+    serve_guarded(lambda inner: server_command(location, inner, timeout_s), bind, timeout_s)
 
 
 @main.command()

@@ -11,9 +11,15 @@ import csv
 import io
 import json
 import re
+import socket
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
@@ -26,7 +32,7 @@ from rdflib.query import Result
 
 from kg.namespaces import PREFIXES, bind_all
 from kg.read import InputError
-from kg.resources import query_files
+from kg.resources import jsonld_context, query_files
 from kg.validate import from_ox, opening_where
 
 _HEADER = re.compile(r"^#\s*(title|description|param|parameters)\s*:\s*(.*)$")
@@ -138,13 +144,58 @@ def load_graph(path: Path, store: str = "memory", index: bool = False) -> Graph:
     try:
         if store == "memory" and fmt == "nt":
             _read_ntriples(graph, path)
+        elif fmt == "json-ld":  # rdflib's parser, on a copy whose contexts are all local
+            graph.parse(data=local_jsonld(path), format="json-ld")
         else:
             graph.parse(path, format=f"ox-{fmt}" if store == "oxigraph" else fmt)
+    except InputError:
+        raise
     except Exception as err:  # noqa: BLE001 - each rdflib parser raises its own types
         reason = " ".join(str(err).split())[:160]
         raise InputError(f"{path}: malformed {fmt} ({reason})") from None
     bind_all(graph)
     return graph
+
+
+#: The published IRI of the project's JSON-LD context; a document naming it gets the shipped file.
+CONTEXT_IRI = "https://w3id.org/prkg/context.jsonld"
+
+
+def local_jsonld(path: Path) -> str:
+    """The JSON-LD text of ``path`` with every remote ``@context`` resolved without the network.
+
+    The project's own context IRI becomes the shipped ``ontology/context.jsonld``; any other
+    URL, and ``@import``, is refused (:class:`InputError`): reading a graph never fetches.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError) as err:
+        raise InputError(
+            f"{path}: malformed JSON-LD ({' '.join(str(err).split())[:120]})"
+        ) from None
+
+    def local(context: Any) -> Any:
+        if isinstance(context, list):
+            return [local(c) for c in context]
+        if isinstance(context, str):
+            if context.rstrip("#") == CONTEXT_IRI:
+                return jsonld_context()
+            raise InputError(
+                f"{path}: remote @context {context} is not fetched (inline it, or name "
+                f"{CONTEXT_IRI}, which is read from the shipped file)"
+            )
+        if isinstance(context, dict) and "@import" in context:
+            raise InputError(f"{path}: @import of a remote context is not fetched")
+        return context
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: local(v) if k == "@context" else walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(n) for n in node]
+        return node
+
+    return json.dumps(walk(data), ensure_ascii=False)
 
 
 def _read_ntriples(graph: Graph, path: Path) -> None:
@@ -233,14 +284,31 @@ def _select(graph: Graph, text: str) -> Result | None:
     return result
 
 
-def endpoint_graph(url: str) -> Graph:
+#: Seconds to wait for an endpoint to accept a connection, and for a query's answer.
+CONNECT_TIMEOUT = 10.0
+DEFAULT_QUERY_TIMEOUT = 60.0
+
+
+def endpoint_graph(url: str, timeout: float = DEFAULT_QUERY_TIMEOUT) -> Graph:
     """A read-only view of a remote SPARQL 1.1 endpoint, queried like a local graph.
 
     rdflib's SPARQLStore sends each query over the SPARQL protocol; query parameters travel as
-    a ``VALUES`` block, so any standard endpoint answers the shipped queries.
+    a ``VALUES`` block, so any standard endpoint answers the shipped queries. The endpoint is
+    tried first (``ASK {}``, :data:`CONNECT_TIMEOUT`), so a server that is down or wrong gives
+    "cannot reach"; every later request waits at most ``timeout`` seconds.
     """
     if not re.match(r"^https?://", url):
         raise InputError(f"{url}: not an http(s) SPARQL endpoint URL")
+    socket.setdefaulttimeout(timeout)  # rdflib's connector opens URLs without a timeout
+    probe = url + ("&" if "?" in url else "?") + "query=ASK%7B%7D"
+    try:
+        with urllib.request.urlopen(probe, timeout=CONNECT_TIMEOUT) as reply:
+            reply.read(1 << 16)
+    except urllib.error.HTTPError as err:
+        raise InputError(f"{url}: the endpoint answered HTTP {err.code} to ASK {{}}") from None
+    except (urllib.error.URLError, OSError) as err:
+        reason = getattr(err, "reason", err)
+        raise InputError(f"{url}: cannot reach the SPARQL endpoint ({reason})") from None
     graph = Graph(store="SPARQLStore")
     graph.open(url)
     bind_all(graph)
@@ -277,6 +345,38 @@ def _with_values(text: str, bindings: dict[str, URIRef | Literal]) -> str:
     return bound
 
 
+class QueryTimeout(InputError):
+    """A query ran longer than it was allowed to."""
+
+
+_T = TypeVar("_T")
+
+
+def bounded(work: Callable[[], _T], timeout: float, what: str) -> _T:
+    """``work()`` run in a worker thread, waited for at most ``timeout`` seconds.
+
+    The engines run queries in native code, where Python cannot interrupt them; waiting in the
+    main thread keeps Ctrl-C (KeyboardInterrupt) and the time limit working. On timeout a
+    :class:`QueryTimeout` is raised; the worker is a daemon and ends with the process.
+    """
+    done: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            done["value"] = work()
+        except BaseException as err:  # noqa: BLE001 - handed to the waiting thread
+            done["error"] = err
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise QueryTimeout(f"{what}: stopped after {timeout:g} s (--timeout to allow more)")
+    if "error" in done:
+        raise done["error"]
+    return cast(_T, done["value"])
+
+
 def run_query(graph: Graph, query: QueryFile, params: dict[str, str] | None = None) -> Result:
     """Run ``query`` on ``graph`` with ``params`` bound as initial bindings.
 
@@ -301,6 +401,8 @@ def run_query(graph: Graph, query: QueryFile, params: dict[str, str] | None = No
         _ = result.bindings  # evaluate now, so a failure is reported here, naming the file
     except Exception as err:  # noqa: BLE001 - the SPARQL engine raises many types
         reason = " ".join(str(err).split())[:160]
+        if "You did something wrong" in reason:  # rdflib's words for any failed HTTP request
+            reason = "the endpoint did not answer (down, too slow, or it refused the query)"
         raise InputError(f"{query.path}: query failed ({type(err).__name__}: {reason})") from None
     return result
 
