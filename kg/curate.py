@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -38,6 +37,7 @@ from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
 from kg.anchors import anchored, reanchor, rewrite, short
+from kg.emit import write_atomic
 from kg.namespaces import BASE, ID, NIF, PRK, SLOTS, bind_all
 from kg.read import InputError
 from kg.validate import Report, short_name, validate_graph
@@ -579,9 +579,7 @@ def rebase(graph: Graph, plan: Sequence[Rebase]) -> list[Path]:
         if not item.moves or item.lost:
             continue
         text = anchored(rewrite(item.edit.text, item.moves), graph)
-        tmp = item.edit.path.with_name(f".{item.edit.path.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(item.edit.path)
+        write_atomic(item.edit.path, text.encode("utf-8"))
         written.append(item.edit.path)
     return written
 
@@ -607,12 +605,8 @@ def accept(edit: Edit, folder: Path, graph: Graph | None = None) -> Path:
         return edit.path
     numbers = [int(m.group(1)) for p in edit_files(folder) if (m := re.match(r"(\d+)-", p.name))]
     target = folder / f"{max(numbers, default=0) + 1:04d}-{edit.path.name}"
-    tmp = target.with_name(f".{target.name}.tmp")
-    if graph is None:
-        shutil.copyfile(edit.path, tmp)
-    else:
-        tmp.write_text(anchored(edit.text, graph), encoding="utf-8")
-    tmp.replace(target)
+    text = edit.text if graph is None else anchored(edit.text, graph)
+    write_atomic(target, text.encode("utf-8"))
     return target
 
 

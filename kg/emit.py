@@ -560,12 +560,37 @@ def _as_created(fd: int) -> None:
     os.fchmod(fd, 0o666 & ~mask)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale_temporaries(path: Path) -> list[Path]:
+    """Remove the temporary files an earlier writer of ``path`` left when it was killed
+    (``.<name>.<pid>.…``, its process gone); returns what was removed."""
+    removed = []
+    for tmp in path.parent.glob(f".{path.name}.*"):
+        parts = tmp.name[len(path.name) + 2 :].split(".", 1)
+        if parts and parts[0].isdigit() and not _alive(int(parts[0])):
+            tmp.unlink(missing_ok=True)
+            removed.append(tmp)
+    return removed
+
+
 @contextmanager
 def atomic_output(path: Path) -> Iterator[BinaryIO]:
     """A binary file that becomes ``path`` when the block ends without error, so a reader sees
-    the old file or the new one, never half; on error nothing is left behind."""
+    the old file or the new one, never half; on error nothing is left behind. The temporary
+    file's name carries the writer's pid, so one left by a killed writer (SIGKILL, power loss)
+    is removed by the next write of ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    clean_stale_temporaries(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", dir=path.parent)
     try:
         _as_created(fd)
         with os.fdopen(fd, "wb") as fh:

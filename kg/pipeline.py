@@ -400,6 +400,9 @@ def read_for_validation(path: Path, engine: str = "fast") -> tuple[Graph, Graph 
 def validate_file(
     path: Path, waivers: Path | None = None, lang: str = "en", engine: str = "fast"
 ) -> ValidationReport:
-    """Validate a graph file (``kg validate``)."""
+    """Validate a graph file (``kg validate``). An empty graph is bad input, not a graph that
+    conforms: nothing in it was checked."""
     data, oxigraph = read_for_validation(path, engine)
+    if len(data) == 0:
+        raise InputError(f"{path}: the graph holds no triples (nothing to validate)")
     return validate_graph(data, load_shapes(waivers), lang=lang, engine=engine, oxigraph=oxigraph)

@@ -21,6 +21,15 @@ from typing import Any
 
 from charset_normalizer import from_bytes
 
+from kg.bounds import (
+    MAX_HTML_DEPTH,
+    bounded_lines,
+    check_warc,
+    folder_problems,
+    html_depth,
+    walk_matches,
+)
+
 #: File endings read as articles when a folder is given.
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 RECORD_SUFFIXES = (".jsonl",)
@@ -109,7 +118,18 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror})") from None
     text, encoding = decode(data, path)
+    if path.suffix.lower() in (".html", ".htm"):
+        _check_html(text, path)
     return RawDocument(path.stem, path, text, hashlib.sha256(data).hexdigest(), encoding)
+
+
+def _check_html(text: str, where: Path | str) -> None:
+    """Refuse HTML nested deeper than the parser keeps (its text would vanish silently)."""
+    if html_depth(text) > MAX_HTML_DEPTH:
+        raise InputError(
+            f"{where}: HTML nested more than {MAX_HTML_DEPTH} levels deep; its text cannot be "
+            "parsed reliably"
+        )
 
 
 def json_lines(lines: Iterable[str]) -> Iterator[tuple[int, str, Any]]:
@@ -123,8 +143,9 @@ def json_lines(lines: Iterable[str]) -> Iterator[tuple[int, str, Any]]:
             yield n, line, err
 
 
-def iter_records(path: Path) -> Iterator[RawDocument | Problem]:
-    """Documents from a JSON Lines file, one object per line with ``id`` and ``text``, streamed."""
+def iter_records(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDocument | Problem]:
+    """Documents from a JSON Lines file, one object per line with ``id`` and ``text``, streamed;
+    a line longer than ``max_bytes`` is skipped unread (reported), whatever the file's size."""
     try:
         fh = path.open(encoding="utf-8-sig")
     except OSError as err:
@@ -132,21 +153,37 @@ def iter_records(path: Path) -> Iterator[RawDocument | Problem]:
         return
     with fh:
         try:
-            for n, line, rec in json_lines(fh):
+            for n, line in enumerate(bounded_lines(fh, max_bytes), 1):
+                if line is None:
+                    yield Problem(
+                        f"{path}:{n}", f"record too large (over {max_bytes / 1e6:.1f} MB)"
+                    )
+                    continue
+                if not line.strip():
+                    continue
+                try:
+                    rec: Any = json.loads(line)
+                except ValueError as err:
+                    rec = err
                 yield _record(path, n, line, rec)
         except UnicodeDecodeError as err:
             yield Problem(str(path), f"cannot read records (not UTF-8: {err.reason})")
 
 
 def _record(path: Path, n: int, line: str, rec: Any) -> RawDocument | Problem:
-    try:
-        if isinstance(rec, ValueError):
-            raise rec
-        text = rec["text"]
-        if not isinstance(text, str) or not text.strip():
-            raise ValueError("empty text")
-    except (KeyError, TypeError, ValueError) as err:
-        return Problem(f"{path}:{n}", f"not an article record ({err})")
+    where = f"{path}:{n}"
+    if isinstance(rec, ValueError):
+        reason = str(rec).split(":")[0]
+        return Problem(where, f"not valid JSON ({reason})")
+    if not isinstance(rec, dict):
+        return Problem(where, f"a record must be a JSON object, not {type(rec).__name__}")
+    text = rec.get("text")
+    if text is None:
+        return Problem(where, 'the record has no "text" field')
+    if not isinstance(text, str):
+        return Problem(where, f'"text" must be a string, not {type(text).__name__}')
+    if not text.strip():
+        return Problem(where, '"text" is empty')
     doc_id = str(rec.get("id") or f"{path.stem}-{n}")
     meta = {k: str(rec[k]) for k in RECORD_FIELDS if rec.get(k)}
     digest = hashlib.sha256(line.rstrip("\r\n").encode("utf-8")).hexdigest()
@@ -182,10 +219,19 @@ def iter_warc(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDoc
         if not (magic.startswith(b"WARC/") or magic.startswith(b"\x1f\x8b")):
             yield Problem(str(path), "not a WARC file (it does not start with a WARC record)")
             return
+        framing = check_warc(path, max_bytes)  # bounded memory, whatever the file expands to
+        for at, reason in framing.problems:
+            yield Problem(at, reason)
+        if framing.fatal:  # a file is never half-read
+            return
         try:
             for record in ArchiveIterator(fh):
                 if record.rec_type not in ("response", "resource"):
                     continue
+                if (record.rec_headers.get_header("WARC-Record-ID") or "").strip("<>") in (
+                    framing.skip
+                ):
+                    continue  # reported above: cut short, or too large once decompressed
                 kind = (
                     record.http_headers.get_header("Content-Type")
                     if record.http_headers is not None
@@ -202,6 +248,8 @@ def iter_warc(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDoc
                     continue
                 try:
                     text, encoding = decode(data, where)
+                    if "html" in kind:
+                        _check_html(text, where)
                 except InputError as err:
                     yield Problem(str(where), str(err).removeprefix(f"{where}: "))
                     continue
@@ -232,6 +280,7 @@ def expand_inputs(inputs: Iterable[Path | str]) -> tuple[list[Path], list[Proble
     for item in inputs:
         path = Path(item)
         if path.is_dir():
+            problems += [Problem(w, r) for w, r in folder_problems(path)]
             found = [
                 p
                 for p in path.iterdir()
@@ -245,8 +294,14 @@ def expand_inputs(inputs: Iterable[Path | str]) -> tuple[list[Path], list[Proble
             files.update(found)
         elif path.exists():
             files.add(path)
+        elif glob.has_magic(str(item)) and "**" in str(item):
+            matched, loops = walk_matches(str(item))  # symlink loops walked once, reported
+            problems += [Problem(w, r) for w, r in loops]
+            if not matched:
+                problems.append(Problem(str(item), "pattern matches no file"))
+            files.update(matched)
         elif glob.has_magic(str(item)):
-            matched = [Path(p) for p in glob.glob(str(item), recursive=True) if Path(p).is_file()]
+            matched = [Path(p) for p in glob.glob(str(item)) if Path(p).is_file()]
             if not matched:
                 problems.append(Problem(str(item), "pattern matches no file"))
             files.update(matched)
@@ -269,7 +324,7 @@ def iter_inputs(
     for path in paths:
         items: Iterable[RawDocument | Problem]
         if path.suffix.lower() in RECORD_SUFFIXES:
-            items = iter_records(path)
+            items = iter_records(path, max_bytes)
         elif _is_warc(path):
             items = iter_warc(path, max_bytes)
         else:
