@@ -139,9 +139,7 @@ def _walk_records(stream: _Stream, path: Path, max_bytes: int, out: WarcCheck) -
         for _ in range(MAX_HEADER_LINES):
             h = stream.readline(MAX_HEADER_LINE)
             if h is None:
-                out.problems.append(
-                    (str(path), f"a header line longer than {MAX_HEADER_LINE} bytes")
-                )
+                out.problems.append((str(path), _LONG_LINE))
                 out.fatal = True
                 return
             if not h.strip():

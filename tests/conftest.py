@@ -53,3 +53,36 @@ def copy_graph(graph: Graph) -> Graph:
     for triple in graph:
         out.add(triple)
     return out
+
+
+# ---------------------------------------------------------------- the fault suite's summary
+#: Faults whose failure would mean a lost curator decision or a lost graph, not only a crash.
+_GUARDS_DATA = ("kill_9", "concurrent", "retraction", "rebase", "orphan", "writer")
+_FAULTS: dict[str, str] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "fault: one fault of the fault suite (summary table)")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if "fault" not in report.keywords:
+        return
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        _FAULTS[report.nodeid.split("::", 1)[1]] = report.outcome
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if not _FAULTS:
+        return
+    tried = len(_FAULTS)
+    survived = sum(1 for o in _FAULTS.values() if o == "passed")
+    skipped = sum(1 for o in _FAULTS.values() if o == "skipped")
+    lost = sum(1 for n, o in _FAULTS.items() if o == "failed" and any(g in n for g in _GUARDS_DATA))
+    write = terminalreporter.write_line
+    write("")
+    write("fault suite")
+    write(f"  {'fault':<78} outcome")
+    for name, outcome in sorted(_FAULTS.items()):
+        write(f"  {name[:78]:<78} {outcome}")
+    write(f"  faults tried: {tried}, survived: {survived}, skipped: {skipped}, data lost: {lost}")

@@ -82,6 +82,7 @@ def test_an_applied_edit_is_stored_with_an_anchor_of_its_claim(built, tmp_path: 
     assert anchor.modality == str(PRK.Recommended) and anchor.exact and anchor.sha256
 
 
+@pytest.mark.fault
 def test_a_retraction_survives_a_vocabulary_edit_that_rekeys_its_claim(
     built, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -112,7 +113,10 @@ def test_a_retraction_survives_a_vocabulary_edit_that_rekeys_its_claim(
     assert str(rebuilt.value(ev, NIF.anchorOf)) == quote
 
 
-def test_an_edit_whose_iri_is_gone_without_an_anchor_fails_the_build(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.fault
+def test_an_edit_whose_iri_is_gone_without_an_anchor_fails_the_build_as_an_orphan(
+    built, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     graph_path, curation = built
     curation.mkdir(exist_ok=True)
     ghost = ID["claim/0000000000000000"]
