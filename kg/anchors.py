@@ -10,8 +10,9 @@ or Turtle file.
 
 On replay, an IRI that no longer exists is re-anchored: the quote is found again in the
 document (prefix and suffix decide between occurrences), and the node of the same kind there is
-taken — for a claim, the claim whose evidence covers the quote, of the same modality, with the
-most concepts in common. Only an anchor that no longer resolves makes the edit an orphan.
+taken — for a claim, the claim whose evidence covers the quote, of the same modality if there is
+one, with the most concepts in common; an actor is found again by its name. Only an anchor that
+no longer resolves makes the edit an orphan.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF
+from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from kg.namespaces import ID, NIF, PRK, SLOTS
 
@@ -34,10 +35,11 @@ KINDS = {
     "mention": PRK.Mention,
     "evidence": PRK.Evidence,
     "price": PRK.PriceObservation,
+    "actor": PRK.Actor,
 }
 _MINTED = re.compile(
-    rf"<{re.escape(str(ID))}(claim|mention|evidence|price)/([0-9a-f]+)>"
-    r"|(?<![\w:/])id:(claim|mention|evidence|price)/([0-9a-f]+)"
+    rf"<{re.escape(str(ID))}(claim|mention|evidence|price|actor)/([0-9a-f]+)>"
+    r"|(?<![\w:/])id:(claim|mention|evidence|price|actor)/([0-9a-f]+)"
 )
 _ANCHOR_LINE = re.compile(r"^#\s*anchor\s*:\s*(\{.*\})\s*$")
 
@@ -112,11 +114,20 @@ def _kind(iri: URIRef) -> str:
     return str(iri)[len(str(ID)) :].split("/", 1)[0]
 
 
+def _exists(graph: Graph, iri: URIRef, kind: str) -> bool:
+    if kind == "actor":  # actors are typed by their subclass (Expert, PoliceUnit, …)
+        return (iri, RDFS.label, None) in graph
+    return (iri, RDF.type, KINDS[kind]) in graph
+
+
 def anchor_for(graph: Graph, iri: URIRef) -> Anchor | None:
     """The anchor of a minted node as ``graph`` holds it now; None if it is not there."""
     kind = _kind(iri)
-    if kind not in KINDS or (iri, RDF.type, KINDS[kind]) not in graph:
+    if kind not in KINDS or not _exists(graph, iri, kind):
         return None
+    if kind == "actor":  # named as the text names them; found again by that name
+        name = str(graph.value(iri, RDFS.label) or "")
+        return Anchor(str(iri), kind, "", "", name, "", "") if name else None
     role = modality = ""
     concepts: tuple[str, ...] = ()
     where = iri
@@ -216,8 +227,12 @@ def resolve(graph: Graph, a: Anchor) -> URIRef | None:
     """The node ``a`` stands for in ``graph`` now: the node itself if its IRI is still there,
     else the node of the same kind at the anchored quote; None if the quote is gone."""
     iri = URIRef(a.iri)
-    if a.kind in KINDS and (iri, RDF.type, KINDS[a.kind]) in graph:
+    if a.kind in KINDS and _exists(graph, iri, a.kind):
         return iri
+    if a.kind == "actor":
+        named = graph.subjects(RDFS.label, Literal(a.exact, lang="zh"))
+        same = sorted(n for n in named if isinstance(n, URIRef) and str(n).startswith(str(ID)))
+        return same[0] if same else None
     for doc in _documents(graph, a):
         found = _locate(_doc_text(graph, doc), a)
         if found is None:
@@ -257,17 +272,17 @@ def _at(graph: Graph, doc: URIRef, span: tuple[int, int], a: Anchor) -> URIRef |
             found = [p for p in prices if (p, RDF.type, PRK.PriceObservation) in graph]
             return found[0] if found and isinstance(found[0], URIRef) else None
         return mentions[0] if mentions else None
-    claims: list[tuple[int, str, URIRef]] = []
+    # the claim on the anchored sentence: same modality first, then most concepts in common
+    claims: list[tuple[int, int, str, URIRef]] = []
     wanted = set(a.concepts)
     for ev in _overlapping(graph, doc, span, PRK.Evidence):
         for claim in graph.subjects(PRK.evidence, ev):
             if not isinstance(claim, URIRef):
                 continue
-            if a.modality and str(graph.value(claim, PRK.modality)) != a.modality:
-                continue
+            other = int(bool(a.modality) and str(graph.value(claim, PRK.modality)) != a.modality)
             have = {str(o) for p in SLOTS.values() for o in graph.objects(claim, p)}
-            claims.append((-len(have & wanted), str(claim), claim))
-    return min(claims)[2] if claims else None
+            claims.append((other, -len(have & wanted), str(claim), claim))
+    return min(claims)[3] if claims else None
 
 
 def rewrite(text: str, moves: Mapping[str, str]) -> str:
@@ -292,8 +307,7 @@ def reanchor(graph: Graph, text: str) -> tuple[dict[str, str], list[str]]:
     moves: dict[str, str] = {}
     lost: list[str] = []
     for iri in minted_iris(text):
-        kind = _kind(iri)
-        if (iri, RDF.type, KINDS[kind]) in graph:
+        if _exists(graph, iri, _kind(iri)):
             continue
         a = anchors.get(str(iri))
         node = resolve(graph, a) if a else None
