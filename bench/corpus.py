@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from kg.clean import clean  # noqa: E402
 from kg.namespaces import CUE, PRK, SCHEMES  # noqa: E402
 from kg.read import read_inputs  # noqa: E402
-from kg.resources import vocabulary_graph  # noqa: E402
+from kg.vocabulary import vocabulary_graph  # noqa: E402
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"

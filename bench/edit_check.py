@@ -35,8 +35,8 @@ from kg.curate import check_edit, read_edit, tracking_graph  # noqa: E402
 from kg.emit import build_graph  # noqa: E402
 from kg.namespaces import ID, KH, PRK  # noqa: E402
 from kg.pipeline import extract_inputs  # noqa: E402
-from kg.resources import vocabulary_graph  # noqa: E402
 from kg.validate import load_shapes, validate_graph  # noqa: E402
+from kg.vocabulary import vocabulary_graph  # noqa: E402
 
 
 def grown_graph(target: int) -> Graph:

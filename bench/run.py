@@ -133,7 +133,7 @@ def stage_emit(corpus: str, count: str) -> None:
     from kg.extract import extract
     from kg.lexicon import default_lexicon
     from kg.read import RawDocument, iter_inputs
-    from kg.resources import vocabulary_graph
+    from kg.vocabulary import vocabulary_graph
 
     lexicon, vocab = default_lexicon(), vocabulary_graph()
     docs = [d for d in islice(iter_inputs([corpus]), int(count)) if isinstance(d, RawDocument)]

@@ -24,7 +24,7 @@ import trafilatura
 
 from kg.normalize import to_simplified
 from kg.read import RawDocument
-from kg.resources import cleaning_rules
+from kg.vocabulary import cleaning_rules
 
 _FINAL = "。！？!?”」』\"'）)"
 _WS_NEWLINE = re.compile(r"\s*\n\s*")

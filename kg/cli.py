@@ -9,29 +9,80 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import date
 from functools import partial, wraps
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import click
+from rdflib import URIRef
 
 from kg import __version__
-from kg.read import DEFAULT_MAX_BYTES, InputError
+from kg.curate import (
+    accept,
+    check_edit,
+    diff_graphs,
+    diff_lines,
+    edit_files,
+    read_edit,
+    rebase,
+    rebase_plan,
+    tracking_graph,
+)
+from kg.curate import history as edit_history
+from kg.emit import serialize
+from kg.errors import EXIT_BAD_INPUT, EXIT_VIOLATIONS, InputError, KgError, QueryTimeout
+from kg.evaluate import evaluate_paths, evaluation_json, format_errors, format_scores
+from kg.executors import make_executor
+from kg.files import write_atomic
+from kg.formats import OUTPUT_FORMATS
+from kg.guard import serve_guarded
+from kg.lexicon import default_lexicon
+from kg.link import (
+    candidates_tsv,
+    concepts,
+    load_dpv,
+    mappings_csv,
+    propose_mappings,
+    read_mapping_files,
+    unmapped,
+)
+from kg.link import link_check as run_check
+from kg.locks import writing
+from kg.namespaces import PREFIXES
+from kg.oxdb import database
+from kg.pipeline import Task, build_stream, validate_file
+from kg.pipeline import build as run_build
+from kg.query import (
+    bounded,
+    endpoint_graph,
+    find_query,
+    format_result,
+    load_graph,
+    read_query,
+    run_query,
+    shipped_queries,
+)
+from kg.read import DEFAULT_MAX_BYTES
+from kg.resources import context_path, mapping_files
+from kg.serve import endpoint_url, server_command
+from kg.vocab import candidate_table, vocabulary_candidates, write_proposals
+from kg.vocabulary import vocabulary_graph
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXIT_VIOLATIONS, EXIT_BAD_INPUT = 1, 2
 
 
 def _bad_input(func: F) -> F:
-    """Turn bad input into a one-line error on stderr and exit status 2."""
+    """Turn every error a user can cause (:class:`KgError`) into one line on stderr and that
+    error's exit status (2 for bad input); the one place errors become exit codes."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except InputError as err:
+        except KgError as err:
             click.echo(f"kg: error: {err}", err=True)
-            sys.exit(EXIT_BAD_INPUT)
+            sys.exit(err.exit_code)
 
     return wrapper  # type: ignore[return-value]
 
@@ -69,7 +120,7 @@ def main() -> None:
     help="Where to write the graph.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld"]), default="ttl", show_default=True
+    "--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="ttl", show_default=True
 )
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @click.option(
@@ -131,10 +182,6 @@ def build(
 ) -> None:
     """Build the graph from files, folders, globs, .jsonl records or .warc archives
     (default: seeds/)."""
-    from kg.executors import make_executor
-    from kg.locks import writing
-    from kg.pipeline import Task, build_stream
-    from kg.pipeline import build as run_build
 
     sources: list[Path | str] = list(inputs) or [Path("seeds")]
     if stream:
@@ -284,17 +331,6 @@ def query(
     timeout: float,
 ) -> None:
     """Run a SPARQL query file (a path, or the name of a shipped query) on the graph."""
-    from kg.query import (
-        QueryTimeout,
-        bounded,
-        endpoint_graph,
-        find_query,
-        format_result,
-        load_graph,
-        read_query,
-        run_query,
-        shipped_queries,
-    )
 
     if list_:
         for q in shipped_queries():
@@ -353,8 +389,6 @@ def query(
 def serve(graph_path: Path, bind: str, db: Path | None, timeout_s: int) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint until stopped: Oxigraph's engine
     behind a guard that refuses SERVICE, oversized and deeply nested queries."""
-    from kg.guard import serve_guarded
-    from kg.serve import database, endpoint_url, server_command
 
     location = database(graph_path, db)
     click.echo(
@@ -381,7 +415,6 @@ def serve(graph_path: Path, bind: str, db: Path | None, timeout_s: int) -> None:
 @_bad_input
 def validate(graph_path: Path, waivers: Path | None, as_json: bool, lang: str, engine: str) -> None:
     """Validate a graph file against the SHACL shapes; exit 1 when it does not conform."""
-    from kg.pipeline import validate_file
 
     report = validate_file(graph_path, waivers, lang, engine)
     if as_json:
@@ -427,9 +460,6 @@ def link() -> None:
 @_bad_input
 def link_check(dpv_dir: Path, mapping_paths: tuple[Path, ...]) -> None:
     """Fail on any mapping whose target is missing from DPV or deprecated there."""
-    from kg.link import link_check as run_check
-    from kg.resources import mapping_files, vocabulary_graph
-
     vocab = vocabulary_graph()
     report = run_check(dpv_dir, list(mapping_paths) or mapping_files(), vocab)
     for line in report.lines(vocab):
@@ -449,17 +479,6 @@ def link_propose(
     dpv_dir: Path, min_score: float, per_concept: int, all_concepts: bool, out: Path | None
 ) -> None:
     """Propose DPV targets for unmapped concepts by label similarity, as SSSOM rows to review."""
-    from kg.emit import write_atomic
-    from kg.link import (
-        candidates_tsv,
-        concepts,
-        load_dpv,
-        propose_mappings,
-        read_mapping_files,
-        unmapped,
-    )
-    from kg.resources import mapping_files, vocabulary_graph
-
     vocab = vocabulary_graph()
     dpv = load_dpv(dpv_dir)
     pool = concepts(vocab) if all_concepts else unmapped(vocab, read_mapping_files(mapping_files()))
@@ -484,10 +503,6 @@ def export() -> None:
 @_bad_input
 def export_mappings(out: Path | None) -> None:
     """Every DPV and legal mapping as CSV with full IRIs, justification, confidence, curator."""
-    from kg.emit import write_atomic
-    from kg.link import mappings_csv, read_mapping_files
-    from kg.resources import mapping_files, vocabulary_graph
-
     text = mappings_csv(read_mapping_files(mapping_files()), vocabulary_graph())
     if out:
         write_atomic(out, text.encode("utf-8"))
@@ -499,8 +514,6 @@ def export_mappings(out: Path | None) -> None:
 @click.option("--out", type=click.Path(path_type=Path), help="File (default: stdout).")
 def export_context(out: Path | None) -> None:
     """The JSON-LD context the graph's JSON-LD uses (publish it at w3id.org/prkg/context.jsonld)."""
-    from kg.emit import write_atomic
-    from kg.resources import context_path
 
     data = context_path().read_bytes()
     if out:
@@ -525,8 +538,6 @@ def edit() -> None:
 
 
 def _run_edit(edit_path: Path, graph_path: Path, keep: bool, curation_dir: Path) -> None:
-    from kg.curate import read_edit
-    from kg.locks import writing
 
     edit_ = read_edit(edit_path)
     if keep:  # one writer at a time: a build or another apply waits for this one
@@ -537,9 +548,6 @@ def _run_edit(edit_path: Path, graph_path: Path, keep: bool, curation_dir: Path)
 
 
 def _check_and_keep(edit_: Any, graph_path: Path, curation_dir: Path, keep: bool) -> None:
-    from kg.curate import accept, check_edit, edit_files, read_edit, tracking_graph
-    from kg.emit import serialize, write_atomic
-    from kg.query import load_graph
 
     graph = tracking_graph(load_graph(graph_path))
     sequence = len(edit_files(curation_dir)) + 1
@@ -584,8 +592,6 @@ def edit_apply(edit_path: Path, graph_path: Path, curation_dir: Path) -> None:
 def edit_rebase(graph_path: Path, curation_dir: Path, yes: bool) -> None:
     """Show accepted edits whose claims, mentions or evidence moved or are gone in the graph;
     after confirmation, rewrite the moved ones to the new IRIs. Exit 1 while orphans remain."""
-    from kg.curate import rebase, rebase_plan
-    from kg.query import load_graph
 
     graph = load_graph(graph_path)
     plan = rebase_plan(graph, curation_dir)
@@ -609,8 +615,6 @@ def edit_rebase(graph_path: Path, curation_dir: Path, yes: bool) -> None:
 @_bad_input
 def diff(old: Path, new: Path, as_json: bool) -> None:
     """Claims, concepts and mappings added, removed and changed between two graph files."""
-    from kg.curate import diff_graphs, diff_lines
-    from kg.query import load_graph
 
     result = diff_graphs(load_graph(old), load_graph(new))
     if as_json:
@@ -626,11 +630,6 @@ def diff(old: Path, new: Path, as_json: bool) -> None:
 @_bad_input
 def history(iri: str, graph_path: Path) -> None:
     """The curator edits that touched a node (full IRI or prefixed name such as kh:fraud)."""
-    from rdflib import URIRef
-
-    from kg.curate import history as edit_history
-    from kg.namespaces import PREFIXES
-    from kg.query import load_graph
 
     prefix, _, local = iri.partition(":")
     node = (
@@ -672,10 +671,6 @@ def vocab_candidates(
 ) -> None:
     """Rank words of spans no concept names (found by the construction finders), with counts
     and example quotes; --propose writes them as edits for `kg edit check` / `kg edit apply`."""
-    from datetime import date
-
-    from kg.lexicon import default_lexicon
-    from kg.vocab import candidate_table, vocabulary_candidates, write_proposals
 
     if propose_dir is not None and not curator:
         raise click.UsageError("--propose needs --curator NAME for the edits' header")
@@ -710,7 +705,6 @@ def eval_(
 ) -> None:
     """Score the extractor against gold annotations: precision, recall, F1 per role, the
     missed, spurious and wrong-role counts, and concept accuracy."""
-    from kg.evaluate import evaluate_paths, evaluation_json, format_errors, format_scores
 
     result = evaluate_paths(gold, docs)
     if as_json:

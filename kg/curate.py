@@ -37,9 +37,9 @@ from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
 from kg.anchors import anchored, reanchor, rewrite, short
-from kg.emit import write_atomic
+from kg.errors import InputError
+from kg.files import write_atomic
 from kg.namespaces import BASE, ID, NIF, PRK, SLOTS, bind_all
-from kg.read import InputError
 from kg.validate import Report, short_name, validate_graph
 
 EDIT_SUFFIXES = (".ru", ".ttl")

@@ -13,8 +13,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +33,8 @@ from rdflib.plugins.serializers.nt import _nt_row, _quote_encode
 from kg import __version__
 from kg.copies import Report
 from kg.extract import Extraction
+from kg.files import atomic_output, write_atomic
+from kg.formats import by_name
 from kg.mentions import Actor, Mention
 from kg.mint import (
     EXTRACTOR,
@@ -51,7 +52,7 @@ from kg.namespaces import ID, ROLE_IRIS, SLOTS, bind_all
 from kg.namespaces import NIF as _NIF
 from kg.namespaces import PRK as _PRK
 from kg.namespaces import SCHEMA as _SCHEMA
-from kg.resources import jsonld_context, vocabulary_graph
+from kg.vocabulary import jsonld_context, vocabulary_graph
 
 
 class _Terms:
@@ -74,7 +75,6 @@ NIF, PRK, PROV, RDF = _Terms(_NIF), _Terms(_PRK), _Terms(_PROV), _Terms(_RDF)
 RDFS, DCTERMS, SCHEMA = _Terms(_RDFS), _Terms(_DCTERMS), _Terms(_SCHEMA)
 XSD, OWL = _Terms(_XSD), _Terms(_OWL)
 
-FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 MODALITIES = {"asserted": PRK.Asserted, "denied": PRK.Denied, "recommended": PRK.Recommended}
 _ZH = "zh"
 
@@ -549,64 +549,7 @@ def serialize(graph: Graph, fmt: str = "ttl") -> bytes:
                     values.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
         out = {"@context": context, "@graph": items}
         return json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
-    return graph.serialize(format=FORMATS[fmt], encoding="utf-8")
-
-
-def _as_created(fd: int) -> None:
-    """Give a temporary file the permissions a file created in the usual way gets (0666 less
-    the umask): mkstemp makes it private (0600), and it is about to become the output."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.fchmod(fd, 0o666 & ~mask)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def clean_stale_temporaries(path: Path) -> list[Path]:
-    """Remove the temporary files an earlier writer of ``path`` left when it was killed
-    (``.<name>.<pid>.…``, its process gone); returns what was removed."""
-    removed = []
-    for tmp in path.parent.glob(f".{path.name}.*"):
-        parts = tmp.name[len(path.name) + 2 :].split(".", 1)
-        if parts and parts[0].isdigit() and not _alive(int(parts[0])):
-            tmp.unlink(missing_ok=True)
-            removed.append(tmp)
-    return removed
-
-
-@contextmanager
-def atomic_output(path: Path) -> Iterator[BinaryIO]:
-    """A binary file that becomes ``path`` when the block ends without error, so a reader sees
-    the old file or the new one, never half; on error nothing is left behind. The temporary
-    file's name carries the writer's pid, so one left by a killed writer (SIGKILL, power loss)
-    is removed by the next write of ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale_temporaries(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", dir=path.parent)
-    try:
-        _as_created(fd)
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (see :func:`atomic_output`)."""
-    with atomic_output(path) as fh:
-        fh.write(data)
+    return graph.serialize(format=by_name(fmt).rdflib, encoding="utf-8")
 
 
 def write_run_log(path: Path, graph_path: Path, summary: dict[str, object]) -> None:

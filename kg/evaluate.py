@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from kg.errors import InputError
 from kg.extract import Extraction
 from kg.lexicon import default_lexicon
 from kg.mentions import CONCEPT_ROLES, ROLES
 from kg.namespaces import KP, concept_curie
 from kg.pipeline import extract_paths
-from kg.read import InputError, json_lines
+from kg.read import json_lines
 
 #: Actor classes of the ontology as gold files name actor kinds.
 ACTOR_KINDS = {

@@ -18,8 +18,9 @@ import jieba.posseg
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
+from kg.errors import VocabularyError
 from kg.namespaces import CUE, PRK, SCHEMES
-from kg.resources import vocabulary_graph
+from kg.vocabulary import vocabulary_graph
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -27,10 +28,6 @@ jieba.setLogLevel(logging.WARNING)
 PLATFORM = "platform"
 #: Role of surface forms that only hide a shorter label (cue:blocked).
 BLOCKED = "blocked"
-
-
-class VocabularyError(Exception):
-    """The vocabulary cannot serve as a lexicon (e.g. one surface form in two schemes)."""
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
+from kg.errors import InputError
 from kg.namespaces import ID, PRK, SCHEMES, bind_all
-from kg.read import InputError
 
 SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")

@@ -1,7 +1,7 @@
 """One writer at a time: builds and edit applications lock what they write.
 
 A writer takes an exclusive advisory lock (``fcntl.flock``) on a lock file beside each output it
-writes — ``build/graph.ttl.lock`` for a graph, ``curation/.lock`` for the edits folder — always
+writes — ``build/graph.ttl.lock`` for a graph, ``.curation.lock`` beside the edits folder — always
 in sorted order, so two writers never wait for each other in a circle. A second writer waits
 (``PRKG_LOCK_TIMEOUT`` seconds, default 60) and then fails with a message naming the file and
 the process holding it. The operating system releases the lock when its process ends, even on
@@ -18,21 +18,17 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO
 
-from kg.read import InputError
+from kg.errors import LockedError
 
 #: Seconds a writer waits for another to finish before giving up.
 DEFAULT_TIMEOUT = float(os.environ.get("PRKG_LOCK_TIMEOUT", "60"))
 _POLL = 0.1
 
 
-class LockedError(InputError):
-    """Another process is writing the same output."""
-
-
 def lock_path(target: Path) -> Path:
     """The lock file guarding ``target`` (a file, or a folder such as ``curation/``)."""
-    if target.is_dir() or target.suffix == "":
-        return target / ".lock"
+    if target.is_dir() or target.suffix == "":  # beside the folder: the folder holds only edits
+        return target.with_name(f".{target.name}.lock")
     return target.with_name(target.name + ".lock")
 
 

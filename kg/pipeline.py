@@ -38,21 +38,22 @@ from kg.emit import (
     input_digest,
     serialize,
     split_lines,
-    write_atomic,
     write_part,
     write_run_log,
 )
+from kg.errors import InputError
 from kg.executors import Executor, batched, make_executor
 from kg.extract import Extraction, extract
+from kg.files import write_atomic
 from kg.lexicon import Lexicon, build_lexicon, default_lexicon
 from kg.mint import run_iri
 from kg.namespaces import PRK
 from kg.normalize import normalize
 from kg.query import load_graph, ntriples_graph
-from kg.read import DEFAULT_MAX_BYTES, InputError, Problem, RawDocument, iter_inputs, read_inputs
-from kg.resources import vocabulary_graph
+from kg.read import DEFAULT_MAX_BYTES, Problem, RawDocument, iter_inputs, read_inputs
 from kg.validate import Report as ValidationReport
 from kg.validate import load_shapes, validate_graph
+from kg.vocabulary import vocabulary_graph
 
 DEFAULT_OUT = Path("build/graph.ttl")
 DEFAULT_CURATION = Path("curation")

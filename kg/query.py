@@ -30,19 +30,15 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.stores.memory import Memory, SimpleMemory
 from rdflib.query import Result
 
+from kg.errors import InputError, QueryTimeout
+from kg.formats import for_path
 from kg.namespaces import PREFIXES, bind_all
-from kg.read import InputError
-from kg.resources import jsonld_context, query_files
+from kg.oxdb import current_database, database
+from kg.resources import query_files
 from kg.validate import from_ox, opening_where
+from kg.vocabulary import jsonld_context
 
 _HEADER = re.compile(r"^#\s*(title|description|param|parameters)\s*:\s*(.*)$")
-GRAPH_FORMATS = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".nq": "nquads",
-}
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 #: Where a graph file is loaded for querying: Oxigraph's embedded store (through oxrdflib, so
 #: the program sees an ordinary rdflib Graph) or rdflib's own in-memory store.
@@ -121,16 +117,15 @@ def load_graph(path: Path, store: str = "memory", index: bool = False) -> Graph:
     again: seconds saved on every query of a large graph. ``index=True`` makes that folder
     when it is missing or stale.
     """
-    fmt = GRAPH_FORMATS.get(path.suffix.lower())
-    if fmt is None:
+    found = for_path(path)
+    if found is None:
         raise InputError(f"{path}: unknown RDF format (use .ttl, .nt, .nq or .jsonld)")
+    fmt = found.rdflib
     if not path.is_file():
         raise InputError(f"{path}: no such graph file (run `kg build` first?)")
     if store not in STORES:
         raise InputError(f"{store}: unknown store (use {' or '.join(STORES)})")
     if store == "oxigraph":
-        from kg.serve import current_database, database
-
         folder = database(path) if index else current_database(path)
         if folder is not None:
             try:
@@ -343,10 +338,6 @@ def _with_values(text: str, bindings: dict[str, URIRef | Literal]) -> str:
     if bound is None:
         raise InputError("query has no WHERE clause to bind parameters in")
     return bound
-
-
-class QueryTimeout(InputError):
-    """A query ran longer than it was allowed to."""
 
 
 _T = TypeVar("_T")

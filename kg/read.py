@@ -29,6 +29,7 @@ from kg.bounds import (
     html_depth,
     walk_matches,
 )
+from kg.errors import InputError
 
 #: File endings read as articles when a folder is given.
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -40,10 +41,6 @@ CANDIDATE_ENCODINGS = ["gb18030", "big5", "big5hkscs", "utf_16"]
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 #: Metadata a JSON Lines record may carry besides id and text.
 RECORD_FIELDS = ("title", "url", "outlet", "date")
-
-
-class InputError(Exception):
-    """Bad input: the message names the file and the reason on one line."""
 
 
 @dataclass(frozen=True)

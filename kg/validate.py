@@ -29,8 +29,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
+from kg.formats import read_turtle
 from kg.namespaces import NIF, bind_all
-from kg.resources import shapes_graph, waivers_path
+from kg.resources import waivers_path
+from kg.vocabulary import shapes_graph
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
@@ -76,7 +78,7 @@ def load_shapes(extra_waivers: Path | None = None) -> Graph:
         shapes.add(triple)
     for path in (waivers_path(), extra_waivers):
         if path is not None and path.exists():
-            shapes.parse(path, format="turtle")
+            read_turtle(path, shapes)
     return shapes
 
 
@@ -358,7 +360,7 @@ def validate_graph(
     With ``focus``, only results about those nodes count (``data`` is then an edit's
     neighbourhood, whose outer nodes are incomplete by design).
 
-    >>> from kg.resources import vocabulary_graph
+    >>> from kg.vocabulary import vocabulary_graph
     >>> validate_graph(vocabulary_graph()).conforms
     True
     """

@@ -22,13 +22,14 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from kg.emit import write_atomic
 from kg.extract import Extraction
+from kg.files import write_atomic
 from kg.finders import SCHEMES_NS, link_concept, unclassified
 from kg.lexicon import Lexicon
 from kg.mentions import CONCEPT_ROLES
 from kg.namespaces import concept_curie
 from kg.normalize import normalize
+from kg.pipeline import extract_paths
 
 #: Parts of speech (jieba) of the words a candidate can be: nouns and verbal nouns.
 _CONTENT_TAGS = ("n", "vn", "nz", "eng")
@@ -187,7 +188,5 @@ def vocabulary_candidates(
 ) -> list[Candidate]:
     """Read and extract ``inputs`` and rank their vocabulary candidates (the library verb
     behind ``kg vocab candidates``)."""
-    from kg.pipeline import extract_paths  # noqa: PLC0415 - pipeline is the build; vocab its user
-
     found = candidates(extract_paths(inputs), lex, min_count)
     return found[:limit] if limit else found

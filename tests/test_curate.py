@@ -12,9 +12,9 @@ from rdflib.namespace import DCTERMS, RDF
 
 from kg.cli import main
 from kg.curate import check_edit, read_edit, tracking_graph
+from kg.errors import InputError
 from kg.namespaces import KD, KH, NIF, PRK
 from kg.query import find_query, read_query, run_query
-from kg.read import InputError
 from tests.conftest import SEEDS
 
 SEED = str(SEEDS / "004_20eb87d0be669cf8.txt")
@@ -217,8 +217,14 @@ def test_an_orphaned_edit_is_loud_in_build_and_validate(ws: Workspace) -> None:
         )[0]
         == 0
     )
-    out = ws.build(str(SEEDS / "001_2b4c41761c25b35f.txt"))  # the claim's article is gone
-    assert "1 orphaned" in out and "ORPHANED 0001-r.ru" in out
+    gone = str(SEEDS / "001_2b4c41761c25b35f.txt")  # the claim's article is gone
+    args = ["build", gone, "--out", ws.graph_path, "--curation", ws.curation]
+    code, out = ws.kg(*args)
+    assert (
+        code == 1 and "1 orphaned" in out and "ORPHANED 0001-r.ru" in out
+    )  # a lost decision fails
+    code, out = ws.kg(*args, "--allow-orphans")
+    assert code == 0, out
     code, out = ws.kg("validate", ws.graph_path)
     assert code == 0 and "prk:OrphanedEditShape" in out and "no longer applies" in out
 

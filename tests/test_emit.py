@@ -9,8 +9,9 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from kg.emit import assemble, build_graph, serialize, write_atomic
+from kg.emit import assemble, build_graph, serialize
 from kg.extract import Extraction
+from kg.files import write_atomic
 from kg.mint import claim_iri, mention_iri
 from kg.namespaces import PRK
 from kg.pipeline import Corpus

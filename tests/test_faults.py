@@ -22,7 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.read import InputError, Problem, iter_inputs
+from kg.errors import InputError
+from kg.read import Problem, iter_inputs
 from tests.conftest import SEEDS
 
 fault = pytest.mark.fault

@@ -9,7 +9,7 @@ from kg.clean import Document
 from kg.extract import extract
 from kg.lexicon import VocabularyError, build_lexicon, default_lexicon
 from kg.namespaces import KD, KT
-from kg.resources import vocabulary_graph
+from kg.vocabulary import vocabulary_graph
 
 PACKAGE = Path(__file__).resolve().parent.parent / "kg"
 

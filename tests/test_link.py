@@ -15,6 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
 from kg.cli import main
+from kg.errors import InputError
 from kg.link import (
     SSSOM,
     check_mappings,
@@ -27,8 +28,8 @@ from kg.link import (
     unmapped,
 )
 from kg.namespaces import KD, KH, KR, KT, PRK
-from kg.read import InputError
-from kg.resources import mapping_files, vocabulary_graph
+from kg.resources import mapping_files
+from kg.vocabulary import vocabulary_graph
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dpv"
 DPV_DIR = FIXTURES / "2.3"

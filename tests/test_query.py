@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from kg.errors import InputError
 from kg.query import find_query, format_result, read_query, run_query, shipped_queries
-from kg.read import InputError
 
 Rows = list[dict[str, str]]
 

@@ -3,7 +3,8 @@ from pathlib import Path
 import opencc
 import pytest
 
-from kg.read import InputError, expand_inputs, read_document, read_inputs
+from kg.errors import InputError
+from kg.read import expand_inputs, read_document, read_inputs
 from tests.conftest import SEED_FILES, SEEDS
 
 TEXT = "卖家称，人脸照片五毛一张，四要素四块钱一份。专家建议多重验证。" * 3

@@ -2,14 +2,8 @@ import shutil
 
 from rdflib import Graph, URIRef
 
-from kg.resources import (
-    data_dir,
-    mappings_graph,
-    query_files,
-    shapes_path,
-    vocabulary_files,
-    vocabulary_graph,
-)
+from kg.resources import data_dir, query_files, shapes_path, vocabulary_files
+from kg.vocabulary import mappings_graph, vocabulary_graph
 
 
 def test_vocabulary_files_are_found_and_exclude_shapes_and_waivers() -> None:

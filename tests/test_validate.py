@@ -11,8 +11,8 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
 from kg.link import PAV, SSSOM
 from kg.namespaces import DPV, ELI, KD, KH, KT, LAW, NIF, PRK, SCHEMA
-from kg.resources import shapes_graph
 from kg.validate import load_shapes, validate_graph
+from kg.vocabulary import shapes_graph
 from tests.conftest import copy_graph
 
 
