@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from kg.normalize import normalize
 
@@ -20,6 +20,9 @@ SHINGLE = 3
 PERMUTATIONS = 128
 #: Estimated Jaccard similarity of shingle sets above which two documents are copies.
 THRESHOLD = 0.5
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,10 @@ def signature(text: str, normalized: str | None = None) -> MinHash:
     A lean MinHash (hash values and seed, without the permutation tables): a build keeps one
     per document and sends it between processes, so a third of the size matters at 10^5.
     """
+    # datasketch pulls in scipy (0.4 s): imported when a build first signs a document, not at
+    # every start of `kg`
+    from datasketch import LeanMinHash, MinHash
+
     m = MinHash(num_perm=PERMUTATIONS, seed=1, hashfunc=int)
     m.update_batch(
         shingle_hashes(normalize(text).text if normalized is None else normalized).tolist()
@@ -79,6 +86,8 @@ def group_copies(texts: dict[str, str], threshold: float = THRESHOLD) -> list[Re
 def group_signatures(signatures: dict[str, MinHash], threshold: float = THRESHOLD) -> list[Report]:
     """Group documents (id → :func:`signature`) into reports of near-duplicates."""
     hashes = dict(sorted(signatures.items()))
+    from datasketch import MinHashLSH  # heavy (scipy): see signature()
+
     lsh = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS)
     for doc_id, mh in hashes.items():
         lsh.insert(doc_id, mh)

@@ -12,9 +12,9 @@ import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, cached_property
+from typing import Any
 
 import jieba
-import jieba.posseg
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
@@ -51,7 +51,7 @@ class Lexicon:
     labels: dict[URIRef, str] = field(default_factory=dict)
     #: English prefLabel of each concept of the four schemes.
     en_labels: dict[URIRef, str] = field(default_factory=dict)
-    _pos: jieba.posseg.POSTokenizer | None = None
+    _pos: Any = None  # jieba.posseg.POSTokenizer, made on first use
     _tags: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, repr=False)
 
     @property
@@ -93,9 +93,12 @@ class Lexicon:
             found = self._tags[phrase] = tuple((w, f) for w, f in self.pos().cut(phrase))
         return found
 
-    def pos(self) -> jieba.posseg.POSTokenizer:
+    def pos(self) -> Any:
         """POS tokenizer sharing this lexicon's dictionary (for person and place names)."""
         if self._pos is None:
+            # jieba.posseg loads its tagging model at import (0.3 s): only when tags are asked
+            import jieba.posseg
+
             self._pos = jieba.posseg.POSTokenizer(self.tokenizer)
         return self._pos
 

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from datasketch import MinHash
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
@@ -54,6 +54,9 @@ from kg.read import DEFAULT_MAX_BYTES, Problem, RawDocument, iter_inputs, read_i
 from kg.validate import Report as ValidationReport
 from kg.validate import load_shapes, validate_graph
 from kg.vocabulary import vocabulary_graph
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 DEFAULT_OUT = Path("build/graph.ttl")
 DEFAULT_CURATION = Path("curation")
