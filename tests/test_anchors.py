@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, SKOS
 
 from kg.anchors import anchor_for, anchored, read_anchors, reanchor, resolve, rewrite
 from kg.cli import main
@@ -82,24 +82,26 @@ def test_an_applied_edit_is_stored_with_an_anchor_of_its_claim(built, tmp_path: 
     assert anchor.modality == str(PRK.Recommended) and anchor.exact and anchor.sha256
 
 
+def _retract_then_relabel(graph_path: Path, curation: Path, tmp_path: Path) -> tuple[URIRef, str]:
+    """Retract a recommended claim, then add an altLabel of kh:fraud for four characters of its
+    sentence, so that the next build gives the claim a harm and a new IRI."""
+    graph = Graph().parse(graph_path)
+    claim, word = _recommended_claim_with_free_words(graph)
+    retract = (
+        HEADER.format("refuted") + f"INSERT DATA {{ <{claim}> <{PRK.status}> <{PRK.Retracted}> }}\n"
+    )
+    _apply(tmp_path, graph_path, curation, "retract.ru", retract)
+    label = HEADER.format("new slang") + f'<{KH.fraud}> <{SKOS.altLabel}> "{word}"@zh .\n'
+    _apply(tmp_path, graph_path, curation, "label.ttl", label)
+    return claim, str(graph.value(next(graph.objects(claim, PRK.evidence)), NIF.anchorOf))
+
+
 @pytest.mark.fault
 def test_a_retraction_survives_a_vocabulary_edit_that_rekeys_its_claim(
     built, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     graph_path, curation = built
-    graph = Graph().parse(graph_path)
-    claim, word = _recommended_claim_with_free_words(graph)
-    quote = str(graph.value(next(graph.objects(claim, PRK.evidence)), NIF.anchorOf))
-    retract = (
-        HEADER.format("refuted") + f"INSERT DATA {{ <{claim}> <{PRK.status}> <{PRK.Retracted}> }}\n"
-    )
-    _apply(tmp_path, graph_path, curation, "retract.ru", retract)
-    label = (
-        HEADER.format("new slang")
-        + f'<{KH.fraud}> <http://www.w3.org/2004/02/skos/core#altLabel> "{word}"@zh .\n'
-    )
-    _apply(tmp_path, graph_path, curation, "label.ttl", label)
-
+    claim, quote = _retract_then_relabel(graph_path, curation, tmp_path)
     result = _build(graph_path, curation)
     assert result.exit_code == 0, result.output + result.stderr
     assert "re-anchored" in result.output and "MOVED" in result.output
@@ -134,17 +136,7 @@ def test_an_edit_whose_iri_is_gone_without_an_anchor_fails_the_build_as_an_orpha
 
 def test_rebase_rewrites_moved_edits_after_confirmation(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     graph_path, curation = built
-    graph = Graph().parse(graph_path)
-    claim, word = _recommended_claim_with_free_words(graph)
-    retract = (
-        HEADER.format("refuted") + f"INSERT DATA {{ <{claim}> <{PRK.status}> <{PRK.Retracted}> }}\n"
-    )
-    _apply(tmp_path, graph_path, curation, "retract.ru", retract)
-    label = (
-        HEADER.format("slang")
-        + f'<{KH.fraud}> <http://www.w3.org/2004/02/skos/core#altLabel> "{word}"@zh .\n'
-    )
-    _apply(tmp_path, graph_path, curation, "label.ttl", label)
+    claim, _ = _retract_then_relabel(graph_path, curation, tmp_path)
     assert _build(graph_path, curation).exit_code == 0
     runner = CliRunner()
     args = ["edit", "rebase", "--graph", str(graph_path), "--curation", str(curation)]

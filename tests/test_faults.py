@@ -33,6 +33,11 @@ DEEPFAKE = "<https://w3id.org/prkg/technique/deepfake>"
 ALT = "<http://www.w3.org/2004/02/skos/core#altLabel>"
 
 
+def apply_args(edit: Path, graph: Path, curation: Path) -> list[str]:
+    """``kg edit apply`` of ``edit`` on ``graph`` and ``curation``, as a command line."""
+    return ["edit", "apply", str(edit), "--graph", str(graph), "--curation", str(curation)]
+
+
 def label_edit(word: str) -> str:
     """A Turtle edit adding ``word`` as an altLabel of the deepfake technique."""
     return HEADER.format(f"slang {word}") + f'{DEEPFAKE} {ALT} "{word}"@zh .\n'
@@ -254,7 +259,7 @@ def test_kill_9_during_an_edit_application_loses_nothing(good_graph: Path, tmp_p
     edit = tmp_path / "label.ttl"
     edit.write_text(label_edit("换脸神器"), encoding="utf-8")
     proc = subprocess.Popen(
-        [*KG, "edit", "apply", str(edit), "--graph", str(graph), "--curation", str(curation)],
+        [*KG, *apply_args(edit, graph, curation)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -278,16 +283,7 @@ def test_two_concurrent_edit_applications_both_land(good_graph: Path, tmp_path: 
         edit.write_text(label_edit(word), encoding="utf-8")
         procs.append(
             subprocess.Popen(
-                [
-                    *KG,
-                    "edit",
-                    "apply",
-                    str(edit),
-                    "--graph",
-                    str(graph),
-                    "--curation",
-                    str(curation),
-                ],
+                [*KG, *apply_args(edit, graph, curation)],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
             )
@@ -308,14 +304,7 @@ def test_a_writer_that_cannot_wait_fails_with_one_line(good_graph: Path, tmp_pat
     edit.write_text(label_edit("换脸宝"), encoding="utf-8")
     with writing([graph]):
         done = kg(
-            "edit",
-            "apply",
-            str(edit),
-            "--graph",
-            str(graph),
-            "--curation",
-            str(tmp_path / "c"),
-            env={**os.environ, "PRKG_LOCK_TIMEOUT": "0.5"},
+            *apply_args(edit, graph, tmp_path / "c"), env={**os.environ, "PRKG_LOCK_TIMEOUT": "0.5"}
         )
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "another kg process is writing" in done.stderr
