@@ -31,7 +31,8 @@ from rdflib.namespace import RDF
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.curate import check_edit, read_edit, tracking_graph  # noqa: E402
+from kg.curate import check_edit, tracking_graph  # noqa: E402
+from kg.edits import read_edit  # noqa: E402
 from kg.emit import build_graph  # noqa: E402
 from kg.namespaces import ID, KH, PRK  # noqa: E402
 from kg.pipeline import extract_inputs  # noqa: E402

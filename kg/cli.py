@@ -18,18 +18,10 @@ import click
 from rdflib import URIRef
 
 from kg import __version__
-from kg.curate import (
-    accept,
-    check_edit,
-    diff_graphs,
-    diff_lines,
-    edit_files,
-    read_edit,
-    rebase,
-    rebase_plan,
-    tracking_graph,
-)
-from kg.curate import history as edit_history
+from kg.curate import accept, check_edit, rebase, rebase_plan, tracking_graph
+from kg.diff import diff_graphs, diff_lines
+from kg.diff import history as edit_history
+from kg.edits import edit_files, read_edit
 from kg.emit import serialize
 from kg.errors import EXIT_BAD_INPUT, EXIT_VIOLATIONS, InputError, KgError, QueryTimeout
 from kg.evaluate import evaluate_paths, evaluation_json, format_errors, format_scores

@@ -19,15 +19,8 @@ from rdflib.namespace import RDF
 from kg import __version__
 from kg.clean import clean
 from kg.copies import Report, group_signatures, signature
-from kg.curate import (
-    Edit,
-    Replay,
-    edit_files,
-    read_edit,
-    replay,
-    tracking_graph,
-    vocabulary_with_edits,
-)
+from kg.curate import Replay, replay, tracking_graph, vocabulary_with_edits
+from kg.edits import Edit, edit_files, read_edit
 from kg.emit import (
     NTriplesStream,
     Triple,

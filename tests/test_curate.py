@@ -11,7 +11,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from kg.cli import main
-from kg.curate import check_edit, read_edit, tracking_graph
+from kg.curate import check_edit, tracking_graph
+from kg.edits import read_edit
 from kg.errors import InputError
 from kg.namespaces import KD, KH, NIF, PRK
 from kg.query import find_query, read_query, run_query

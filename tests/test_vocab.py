@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.curate import read_edit
+from kg.edits import read_edit
 from kg.lexicon import default_lexicon
 from kg.vocab import Candidate, candidates, proposal, vocabulary_candidates, write_proposals
 
