@@ -74,6 +74,13 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
     >>> decode("人臉照片一張五毛錢，賣家說".encode("big5"), Path("x.txt"))[1]
     'big5'
     """
+    text, encoding = _decode(data, path)
+    if not text.strip():  # a byte-order mark alone, or only whitespace once decoded
+        raise InputError(f"{path}: file is empty (no text once decoded as {encoding})")
+    return text, encoding
+
+
+def _decode(data: bytes, path: Path) -> tuple[str, str]:
     if not data.strip():
         raise InputError(f"{path}: file is empty")
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import InputError
@@ -188,6 +188,7 @@ def test_html_nested_too_deep_is_reported_not_emptied(tmp_path: Path) -> None:
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.binary(max_size=2000), suffix=st.sampled_from([".txt", ".html", ".jsonl", ".warc"]))
+@example(data=b"\xfe\xff", suffix=".txt")  # a byte-order mark alone: found by this test
 def test_the_readers_never_crash_on_arbitrary_bytes(
     tmp_path: Path, data: bytes, suffix: str
 ) -> None:
