@@ -606,14 +606,16 @@ def edit_rebase(graph_path: Path, curation_dir: Path, yes: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @_bad_input
 def diff(old: Path, new: Path, as_json: bool) -> None:
-    """Claims, concepts and mappings added, removed and changed between two graph files."""
-
+    """Claims, concepts and mappings added, removed and changed between two graph files.
+    Exit 0 when they agree, 1 when they differ (as `diff` does), 2 on bad input."""
     result = diff_graphs(load_graph(old), load_graph(new))
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
     else:
         for line in diff_lines(result):
             click.echo(line)
+    if any(values for kinds in result.values() for values in kinds.values()):
+        sys.exit(EXIT_VIOLATIONS)
 
 
 @main.command()

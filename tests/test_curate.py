@@ -235,8 +235,10 @@ def test_diff_reports_changed_claims_in_words_and_json(ws: Workspace) -> None:
     old.write_bytes(ws.graph_path.read_bytes())
     claim = _claim_with(ws.graph(), PRK.remedy)
     ws.apply(ws.edit("r.ru", PREFIXES + f"INSERT DATA {{ <{claim}> prk:status prk:Retracted }}"))
+    assert ws.kg("diff", old, old)[0] == 0  # the same graph: exit 0, like diff
     code, out = ws.kg("diff", old, ws.graph_path)
-    assert code == 0 and "claims: 0 added, 0 removed, 1 changed" in out
+    assert code == 1 and "claims: 0 added, 0 removed, 1 changed" in out  # they differ: exit 1
+    assert ws.kg("diff", old, ws.root / "missing.ttl")[0] == 2
     code, out = ws.kg("diff", old, ws.graph_path, "--json")
     data = json.loads(out)
     assert data["claims"]["changed"] == [str(claim)] and data["mappings"]["added"] == []
