@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import date
 from functools import partial, wraps
 from pathlib import Path
@@ -21,7 +22,7 @@ from kg import __version__
 from kg.curate import accept, check_edit, rebase, rebase_plan, tracking_graph
 from kg.diff import diff_graphs, diff_lines
 from kg.diff import history as edit_history
-from kg.edits import edit_files, read_edit
+from kg.edits import Edit, edit_files, read_edit
 from kg.emit import serialize
 from kg.errors import EXIT_BAD_INPUT, EXIT_VIOLATIONS, InputError, KgError, QueryTimeout
 from kg.evaluate import evaluate_paths, evaluation_json, format_errors, format_scores
@@ -530,17 +531,13 @@ def edit() -> None:
 
 
 def _run_edit(edit_path: Path, graph_path: Path, keep: bool, curation_dir: Path) -> None:
-
     edit_ = read_edit(edit_path)
-    if keep:  # one writer at a time: a build or another apply waits for this one
-        with writing([graph_path, curation_dir]):
-            _check_and_keep(edit_, graph_path, curation_dir, keep)
-        return
-    _check_and_keep(edit_, graph_path, curation_dir, keep)
+    # one writer at a time: a build or another apply waits for an application (not a check)
+    with writing([graph_path, curation_dir]) if keep else nullcontext():
+        _check_and_keep(edit_, graph_path, curation_dir, keep)
 
 
-def _check_and_keep(edit_: Any, graph_path: Path, curation_dir: Path, keep: bool) -> None:
-
+def _check_and_keep(edit_: Edit, graph_path: Path, curation_dir: Path, keep: bool) -> None:
     graph = tracking_graph(load_graph(graph_path))
     sequence = len(edit_files(curation_dir)) + 1
     result = check_edit(graph, edit_, sequence=sequence)

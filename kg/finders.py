@@ -15,7 +15,7 @@ from functools import cache
 
 from rdflib import URIRef
 
-from kg.lexicon import PLATFORM, Lexicon
+from kg.lexicon import PLATFORM, Lexicon, alternation, cue_pattern
 from kg.mentions import Actor, Mention, Token
 from kg.namespaces import KD, KH, KR, KT
 
@@ -51,12 +51,6 @@ class Context:
 Finder = Callable[[Context], list[Mention]]
 
 
-@cache
-def cue_pattern(terms: frozenset[str]) -> re.Pattern[str]:
-    """One alternation of ``terms``, longest first (made once per cue set)."""
-    return re.compile("|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t))))
-
-
 def register(actors: dict[str, Actor], actor: Actor) -> Actor:
     """The document's actor under ``actor.key``: the first one seen, unless the new one adds
     an affiliation."""
@@ -83,8 +77,22 @@ def name_before(text: str, start: int, lex: Lexicon) -> int:
     return begin
 
 
-#: Actor keys keep the prefix the speaker finder has always given police units.
+#: Actor keys of police units keep the prefix they have always had.
 _KEY_PREFIX = {"PoliceUnit": "police"}
+
+
+def institution_actor(doc_id: str, kind: str, name: str, noun: str) -> Actor:
+    """The actor an institution's name stands for: one across documents when the name says
+    which unit it is (深圳龙岗警方), one per document when it is the bare noun (警方).
+
+    >>> institution_actor("d", "PoliceUnit", "警方", "警方").key
+    'police:d:警方'
+    """
+    prefix = _KEY_PREFIX.get(kind, kind.lower())
+    scoped = name == noun or name.startswith(("该", "这"))
+    return Actor(f"{prefix}:{doc_id}:{name}" if scoped else f"{prefix}:{name}", kind, name)
+
+
 _KINDS = (("police", "PoliceUnit"), ("court", "Court"), ("official", "Official"))
 
 
@@ -101,10 +109,7 @@ def institution_mentions(ctx: Context) -> list[Mention]:
             if kind == "Company" and not _proper_name(ctx.text[begin : m.start()], ctx.lex):
                 continue  # 公司 alone, or 物业公司, names no company
             name = ctx.text[begin : m.end()]
-            scoped = begin == m.start() or name.startswith(("该", "这"))
-            prefix = _KEY_PREFIX.get(kind, kind.lower())
-            key = f"{prefix}:{ctx.doc_id}:{name}" if scoped else f"{prefix}:{name}"
-            actor = register(ctx.actors, Actor(key, kind, name))
+            actor = register(ctx.actors, institution_actor(ctx.doc_id, kind, name, m.group()))
             found.append(Mention("actor", begin, m.end(), name, actor.key, found_by="institution"))
     return found
 
@@ -198,7 +203,7 @@ def person_mentions(ctx: Context) -> list[Mention]:
                 pos = begin = end + 1  # 犯罪嫌疑人林某凤、林某军: each name its own mention
     marks = lex.cue("pseudonym")
     if marks:
-        alias = rf"[\u4e00-\u9fff]{{1,3}}[（(](?:{cue_pattern(marks).pattern})[)）]"
+        alias = rf"[\u4e00-\u9fff]{{1,3}}[（(](?:{alternation(marks)})[)）]"
         for m in re.finditer(rf"{alias}(?:、{alias})*", text):
             start = m.start()
             while text[start] in _NOT_NAME or text[start] in _FUNCTION_WORDS:
@@ -321,16 +326,23 @@ def remedy_clauses(ctx: Context) -> list[Mention]:
     return found
 
 
+@cache
+def _consequence_pattern(lex: Lexicon) -> re.Pattern[str] | None:
+    passive, verbs = lex.cue("passive"), lex.cue("harm-verb")
+    if not passive or not verbs:
+        return None
+    return re.compile(
+        rf"(?:{alternation(passive)})[^{_CLAUSE_END}]{{0,6}}?"
+        rf"(?:{alternation(verbs)})(?:\d+(?:\.\d+)?[万亿]?[元港币新台美]*)?"
+    )
+
+
 def harm_consequences(ctx: Context) -> list[Mention]:
     """Harms said as what happened to a victim: a passive marker, at most six characters, a
     verb of harm, and the sum lost if one follows (密码已被修改, 被骗走430万元)."""
-    passive, verbs = ctx.lex.cue("passive"), ctx.lex.cue("harm-verb")
-    if not passive or not verbs:
+    pattern = _consequence_pattern(ctx.lex)
+    if pattern is None:
         return []
-    pattern = re.compile(
-        rf"(?:{cue_pattern(passive).pattern})[^{_CLAUSE_END}]{{0,6}}?"
-        rf"(?:{cue_pattern(verbs).pattern})(?:\d+(?:\.\d+)?[万亿]?[元港币新台美]*)?"
-    )
     found: list[Mention] = []
     for m in pattern.finditer(ctx.text):
         if _clause_free(ctx, "harm", m.start(), m.end()) and _free(

@@ -86,15 +86,17 @@ class Engine:
         self.restarts = 0
 
     def ensure(self) -> bool:
-        """Start the engine if it is not running; True when it answers."""
+        """Start the engine if it is not running; True when it answers. A running engine is
+        not probed again: a request costs no extra connection."""
         with self._lock:
-            if self.process is None or self.process.poll() is not None:
-                if self.process is not None:
-                    self.restarts += 1
-                self.process = subprocess.Popen(
-                    self._command(self.bind), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-                )
-        return self.wait_ready()
+            if self.process is not None and self.process.poll() is None:
+                return True
+            if self.process is not None:
+                self.restarts += 1
+            self.process = subprocess.Popen(
+                self._command(self.bind), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            return self.wait_ready()
 
     def wait_ready(self, seconds: float = 20) -> bool:
         deadline = time.monotonic() + seconds

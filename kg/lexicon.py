@@ -9,6 +9,7 @@ them whole. Loading is paid once per process.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, cached_property
@@ -79,6 +80,11 @@ class Lexicon:
                 found.setdefault(entry.role, []).append((term, entry.concept))
         return {r: tuple(sorted(ts, key=lambda t: (-len(t[0]), t[0]))) for r, ts in found.items()}
 
+    @cached_property
+    def cue_words(self) -> frozenset[str]:
+        """Every cue term of every cue set."""
+        return frozenset().union(*self.cues.values())
+
     def cue(self, name: str) -> frozenset[str]:
         """Cue terms of ``cue:<name>``; empty when the vocabulary has none."""
         return self.cues.get(name, frozenset())
@@ -101,6 +107,23 @@ class Lexicon:
 
             self._pos = jieba.posseg.POSTokenizer(self.tokenizer)
         return self._pos
+
+
+def alternation(terms: frozenset[str] | set[str]) -> str:
+    """A regular-expression alternation of ``terms``, longest first (so that the longest form
+    wins where one is the prefix of another).
+
+    >>> alternation(frozenset({"元", "元人民币"}))
+    '元人民币|元'
+    """
+    return "|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t)))
+
+
+@cache
+def cue_pattern(terms: frozenset[str]) -> re.Pattern[str]:
+    """:func:`alternation` of ``terms`` compiled, once per cue set (finders ask for it in every
+    sentence of every document)."""
+    return re.compile(alternation(terms))
 
 
 def _zh(value: object) -> bool:

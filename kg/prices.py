@@ -26,7 +26,7 @@ from functools import cache
 
 import cn2an
 
-from kg.lexicon import Lexicon
+from kg.lexicon import Lexicon, alternation
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?[万千百亿]?|[零〇一二两三四五六七八九十百千万亿]+"
 _STOP = r"[^，。；！？,;!?\n]"
@@ -65,27 +65,23 @@ class PriceMatch:
         return plain((self.amount / self.quantity).quantize(UNIT_PLACES))
 
 
-def _alt(terms: frozenset[str] | set[str]) -> str:
-    return "|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t)))
-
-
 def _cue(lex: Lexicon, *names: str) -> frozenset[str]:
     return frozenset().union(*(lex.cue(n) for n in names))
 
 
 @cache
 def _patterns(lex: Lexicon) -> tuple[re.Pattern[str], ...]:
-    cur = _alt(_cue(lex, *_CURRENCY_CUES))
-    cls = _alt(lex.cue("classifier"))
-    approx = _alt(_cue(lex, "approx-thousand", "approx-ten-thousand", "approx-million"))
-    verb = _alt(lex.cue("purchase"))
-    about = _alt(lex.cue("approx-amount")) or "(?!)"
-    per = _alt(lex.cue("per-unit")) or "(?!)"
-    join = _alt(lex.cue("range-join")) or "(?!)"
+    cur = alternation(_cue(lex, *_CURRENCY_CUES))
+    cls = alternation(lex.cue("classifier"))
+    approx = alternation(_cue(lex, "approx-thousand", "approx-ten-thousand", "approx-million"))
+    verb = alternation(lex.cue("purchase"))
+    about = alternation(lex.cue("approx-amount")) or "(?!)"
+    per = alternation(lex.cue("per-unit")) or "(?!)"
+    join = alternation(lex.cue("range-join")) or "(?!)"
     amount = rf"(?P<amt>{_NUM})(?P<cur>{cur})(?:[（(]?人民币[)）]?)?"
     low = rf"(?P<low>{_NUM})(?:{cur})?\s*(?:{join})\s*"
     qty = rf"(?P<qty>{approx}|{_NUM})多?(?P<cls>{cls})"
-    bundle = _alt(lex.cue("bundle-price"))
+    bundle = alternation(lex.cue("bundle-price"))
     return (
         re.compile(rf"{low}{amount}(?:\s*[一每/](?P<cls>{cls}))?"),
         re.compile(rf"{amount}\s*[一每/](?P<cls>{cls})"),
@@ -138,11 +134,16 @@ def document_currency(text: str, lex: Lexicon) -> str:
     >>> document_currency("詐騙集團騙走新台幣300萬元，每個帳號500元", default_lexicon())
     'TWD'
     """
-    named = [t for t in lex.currencies if lex.currencies[t] != DEFAULT_CURRENCY]
-    if not named:
-        return DEFAULT_CURRENCY
-    m = re.search(_alt(set(named)), text)
+    pattern = _named_currencies(lex)
+    m = pattern.search(text) if pattern else None
     return lex.currencies[m.group()] if m else DEFAULT_CURRENCY
+
+
+@cache
+def _named_currencies(lex: Lexicon) -> re.Pattern[str] | None:
+    """The words naming a currency other than CNY, as one pattern (made once per lexicon)."""
+    named = {t for t, code in lex.currencies.items() if code != DEFAULT_CURRENCY}
+    return re.compile(alternation(named)) if named else None
 
 
 def _match(m: re.Match[str], lex: Lexicon, default: str) -> PriceMatch | None:

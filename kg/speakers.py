@@ -10,10 +10,9 @@ vocabulary.
 from __future__ import annotations
 
 import re
-from functools import cache
 
-from kg.finders import name_before
-from kg.lexicon import Lexicon
+from kg.finders import institution_actor, name_before, register
+from kg.lexicon import Lexicon, cue_pattern
 from kg.mentions import Actor, Mention, Token
 
 _BOUNDARY = "，,：:；;”“「」。！？!?\n"
@@ -24,37 +23,17 @@ _AFTER_NAME = "在向对则曾也还用给跟与说称（(等"
 _GENERIC_PREFIX = re.compile(r"^(一位|该|有|上述|其中一位)")
 
 
-def _register(actors: dict[str, Actor], actor: Actor) -> Actor:
-    old = actors.get(actor.key)
-    if old is None or (actor.affiliation and not old.affiliation):
-        actors[actor.key] = actor
-        return actor
-    return old
-
-
 def _police_name(text: str, start: int, noun: str, lex: Lexicon) -> tuple[int, str]:
     """Extend a police noun backwards over the name written before it (深圳龙岗警方)."""
     begin = name_before(text, start, lex)
     return begin, text[begin:start] + noun
 
 
-def _police_actor(doc_id: str, name: str, noun: str) -> Actor:
-    key = f"police:{name}" if name != noun else f"police:{doc_id}:{noun}"
-    return Actor(key, "PoliceUnit", name)
-
-
-@cache
-def _cue_pattern(terms: frozenset[str]) -> re.Pattern[str]:
-    """One alternation of ``terms``, longest first (made once per cue set: it is asked for every
-    sentence)."""
-    return re.compile("|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t))))
-
-
 def titled_mentions(text: str, lex: Lexicon, actors: dict[str, Actor]) -> list[Mention]:
     """People named with a job title anywhere (工程师明成), registered so that later bare
     mentions of the name (明成说) resolve to them."""
     found: list[Mention] = []
-    for m in _cue_pattern(lex.cue("title")).finditer(text):
+    for m in cue_pattern(lex.cue("title")).finditer(text):
         titled = _titled(text[m.start() : m.start() + 12], lex)
         if titled is None or titled[0] != 0:
             continue
@@ -62,7 +41,7 @@ def titled_mentions(text: str, lex: Lexicon, actors: dict[str, Actor]) -> list[M
         start, end = m.start(), m.start() + n_end
         if any(t.start < end and start < t.end for t in found):
             continue
-        actor = _register(actors, Actor(f"person:{name}", "Expert", name, None, title))
+        actor = register(actors, Actor(f"person:{name}", "Expert", name, None, title))
         found.append(Mention("actor", start, end, text[start:end], actor.key))
     return found
 
@@ -111,7 +90,7 @@ def find_speaker(
 ) -> tuple[Actor, Mention | None] | None:
     """The actor a sentence names as speaker, and the mention naming them (None for police,
     whose mentions :func:`kg.finders.institution_mentions` makes)."""
-    for cue in _cue_pattern(lex.cue("speech")).finditer(text, span[0], span[1]):
+    for cue in cue_pattern(lex.cue("speech")).finditer(text, span[0], span[1]):
         start = cue.start()
         begin = start
         while begin > span[0] and text[begin - 1] not in _BOUNDARY:
@@ -128,7 +107,7 @@ def find_speaker(
             affiliation = phrase[:t_start]
             a_start = affiliation.rfind("、") + 1
             affiliation = affiliation[a_start:]
-            actor = _register(
+            actor = register(
                 actors, Actor(f"person:{name}", "Expert", name, affiliation or None, title)
             )
             b, e = offset + a_start, offset + n_end
@@ -139,11 +118,11 @@ def find_speaker(
         if police:
             pos = offset + phrase.index(police)
             _, name = _police_name(text, pos, police, lex)
-            return _register(actors, _police_actor(doc_id, name, police)), None
+            return register(actors, institution_actor(doc_id, "PoliceUnit", name, police)), None
         generic = _generic(doc_id, phrase, lex)
         if generic:
             g_start, g_end, actor = generic
-            actor = _register(actors, actor)
+            actor = register(actors, actor)
             b, e = offset + g_start, offset + g_end
             return actor, Mention("actor", b, e, text[b:e], actor.key)
         cut = next((i for i, ch in enumerate(phrase) if ch in _AFTER_NAME), len(phrase))
@@ -151,6 +130,6 @@ def find_speaker(
         if _NAME.fullmatch(name) and (
             f"person:{name}" in actors or any(f == "nr" for _, f in lex.tags(name))
         ):
-            actor = _register(actors, Actor(f"person:{name}", "Expert", name))
+            actor = register(actors, Actor(f"person:{name}", "Expert", name))
             return actor, Mention("actor", offset, offset + len(name), name, actor.key)
     return None

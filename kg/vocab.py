@@ -60,8 +60,7 @@ def _phrase(quote: str, lex: Lexicon) -> str:
     """A construction span without its leading cue words (不得用于其他目的 → 用于其他目的)."""
     view = normalize(quote).text
     words = [w for w, _ in lex.tags(view)]
-    cues = set().union(*lex.cues.values()) if lex.cues else set()
-    while words and (words[0] in cues or len(words[0]) == 1):
+    while words and (words[0] in lex.cue_words or len(words[0]) == 1):
         words.pop(0)
     return "".join(words)
 
@@ -78,7 +77,6 @@ def candidates(
     (kg.finders.link_concept) is proposed as that concept's altLabel, else as a new concept.
     """
     found: dict[tuple[str, str], Candidate] = {}
-    cues = set().union(*lex.cues.values()) if lex.cues else set()
 
     def seen(role: str, term: str, doc: str, quote: str) -> None:
         c = found.setdefault((role, term), Candidate(role, term))
@@ -97,7 +95,7 @@ def candidates(
             for word, flag in lex.tags(normalize(m.quote).text):
                 if len(word) < MIN_WORD_LEN or not flag.startswith(_CONTENT_TAGS):
                     continue
-                if word != phrase and word not in lex.terms and word not in cues:
+                if word != phrase and word not in lex.terms and word not in lex.cue_words:
                     seen(m.role, word, x.doc.doc_id, m.quote)
     ranked = [c for c in found.values() if c.count >= min_count]
     for c in ranked:

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -9,6 +15,7 @@ from rdflib import Graph
 
 from kg.emit import build_graph
 from kg.extract import Extraction
+from kg.guard import free_port
 from kg.pipeline import Corpus, extract_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,3 +93,31 @@ def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untype
     for name, outcome in sorted(_FAULTS.items()):
         write(f"  {name[:78]:<78} {outcome}")
     write(f"  faults tried: {tried}, survived: {survived}, skipped: {skipped}, data lost: {lost}")
+
+
+@contextmanager
+def serving(graph: Path, *extra: str) -> Iterator[str]:
+    """``kg serve`` of ``graph`` on a free loopback port until the block ends; yields the
+    query URL once the endpoint answers."""
+    bind = f"127.0.0.1:{free_port()}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "serve", "--graph", str(graph), "--bind", bind, *extra],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://{bind}/query"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=2).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"kg serve did not start: {proc.stderr.read()!r}") from None  # type: ignore[union-attr]
+            time.sleep(0.2)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

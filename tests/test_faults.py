@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import InputError
+from kg.guard import free_port
 from kg.read import Problem, iter_inputs
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, serving
 
 fault = pytest.mark.fault
 KG = [sys.executable, "-m", "kg.cli"]
@@ -349,32 +351,10 @@ def test_a_10mb_altlabel_is_refused(good_graph: Path, tmp_path: Path) -> None:
 # ---------------------------------------------------------------- the endpoint and queries
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def server(good_graph: Path) -> object:
-    bind = f"127.0.0.1:{_free_port()}"
-    proc = subprocess.Popen(
-        [*KG, "serve", "--graph", str(good_graph), "--bind", bind, "--timeout", "5"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://{bind}/query"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2).read()
-            break
-        except OSError:
-            assert proc.poll() is None and time.monotonic() < deadline, "kg serve did not start"
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+def server(good_graph: Path) -> Iterator[str]:
+    with serving(good_graph, "--timeout", "5") as url:
+        yield url
 
 
 def _ask(url: str, query: str) -> tuple[int, bytes]:
@@ -424,7 +404,7 @@ def test_a_runaway_query_is_stopped_by_the_endpoint(server: str) -> None:
 
 @fault
 def test_a_down_endpoint_is_named_as_such() -> None:
-    done = kg("query", "documents", "--endpoint", f"http://127.0.0.1:{_free_port()}/query")
+    done = kg("query", "documents", "--endpoint", f"http://127.0.0.1:{free_port()}/query")
     assert done.returncode == 2 and "cannot reach the SPARQL endpoint" in done.stderr
 
 

@@ -7,11 +7,9 @@ from __future__ import annotations
 import io
 import json
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,7 +23,7 @@ from kg.executors import BATCH, Processes, make_executor
 from kg.pipeline import build, build_stream, extract_inputs
 from kg.query import QueryFile, endpoint_graph, load_graph, run_query, shipped_queries
 from kg.read import Problem, RawDocument, iter_inputs
-from tests.conftest import SEED_FILES, SEEDS
+from tests.conftest import SEED_FILES, SEEDS, serving
 
 QUERIES = shipped_queries()
 QUERY = {q.name: q for q in QUERIES}
@@ -238,37 +236,11 @@ def test_a_dask_cluster_extracts_the_same_graph_as_a_local_build(
     assert [x.doc.doc_id for x in corpus.extractions] == [p.stem for p in SEED_FILES]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def endpoint(seed_nt: Path, tmp_path_factory: pytest.TempPathFactory) -> str:  # type: ignore[misc]
+def endpoint(seed_nt: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``kg serve`` on a loopback port, for the module's tests; stopped afterwards."""
-    bind = f"127.0.0.1:{_free_port()}"
-    db = tmp_path_factory.mktemp("db") / "oxigraph"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--graph", str(seed_nt), "--bind", bind]
-        + ["--db", str(db)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://{bind}/query"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=2).read()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError(f"kg serve did not start: {server.stderr.read()!r}") from None  # type: ignore[union-attr]
-            time.sleep(0.2)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    with serving(seed_nt, "--db", str(tmp_path_factory.mktemp("db") / "oxigraph")) as url:
+        yield url
 
 
 @pytest.mark.parametrize("name", [q.name for q in QUERIES])
