@@ -390,7 +390,7 @@ def nested_datatypes(ctx: Context) -> list[Mention]:
             end = start + len(label)
             if any(s < end and start < e for s, e in taken):
                 continue
-            if _free(ctx.mentions + found, "datatype", start, end):
+            if _free(ctx.mentions, "datatype", start, end) and _free(found, "datatype", start, end):
                 taken.append((start, end))
                 found.append(
                     Mention("datatype", start, end, label, str(concept), found_by="nested")

@@ -80,7 +80,7 @@ def _patterns(lex: Lexicon) -> tuple[re.Pattern[str], ...]:
     join = alternation(lex.cue("range-join")) or "(?!)"
     amount = rf"(?P<amt>{_NUM})(?P<cur>{cur})(?:[（(]?人民币[)）]?)?"
     low = rf"(?P<low>{_NUM})(?:{cur})?\s*(?:{join})\s*"
-    qty = rf"(?P<qty>{approx}|{_NUM})多?(?P<cls>{cls})"
+    qty = rf"(?P<qty>{approx}|{_NUM})(?P<more>多)?(?P<cls>{cls})"
     bundle = alternation(lex.cue("bundle-price"))
     return (
         re.compile(rf"{low}{amount}(?:\s*[一每/](?P<cls>{cls}))?"),
@@ -163,7 +163,7 @@ def _match(m: re.Match[str], lex: Lexicon, default: str) -> PriceMatch | None:
             quantity, approximate = lex.multipliers[groups["qty"]], True
         else:
             quantity = parse_number(groups["qty"])
-            approximate = approximate or "多" in m.group()
+            approximate = approximate or bool(groups.get("more"))  # 5000多张: over 5000
     except (ValueError, KeyError, ArithmeticError, IndexError):
         return None
     if amount <= 0 or quantity <= 0 or (maximum is not None and maximum <= amount):

@@ -113,3 +113,10 @@ def test_per_person_per_item_and_per_video_prices(text: str, amount: str, quanti
 
 def test_large_sums_in_yi_are_parsed() -> None:
     assert parse_number("2.74亿") == Decimal("274000000")
+
+
+def test_only_duo_after_the_count_makes_a_quantity_approximate() -> None:
+    lex = default_lexicon()
+    (over,) = find_prices("5000多张照片标价10元", lex)
+    (exact,) = find_prices("3000张照片多数只卖8元", lex)  # 多 in the item text, not the count
+    assert over.approximate and not exact.approximate
