@@ -24,7 +24,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from kg.curate import accept, check_edit, tracking_graph
+from kg.curate import check_edit, tracking_graph
+from kg.curation import accept
 from kg.edits import read_edit
 from kg.namespaces import PRK
 from kg.pipeline import build

@@ -194,7 +194,8 @@ def stage_validate(graph: str, engine: str) -> None:
 
 
 def stage_queries(graph: str, store: str) -> None:
-    from kg.query import load_graph, run_query, shipped_queries
+    from kg.graphs import load_graph
+    from kg.query import run_query, shipped_queries
 
     start = time.perf_counter()
     data = load_graph(Path(graph), store)

@@ -21,11 +21,9 @@ longer applies, becomes a ``prk:OrphanedEdit``, which fails the build unless orp
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -33,9 +31,8 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
-from kg.anchors import anchored, reanchor, rewrite, short
-from kg.edits import Edit, edit_files, read_edit
-from kg.files import write_atomic
+from kg.anchors import reanchor, rewrite, short
+from kg.edits import Edit
 from kg.namespaces import BASE, NIF, PRK, SLOTS, bind_all
 from kg.validate import Report, short_name, validate_graph
 
@@ -406,50 +403,6 @@ def replay(graph: Graph, edits: Sequence[Edit]) -> Replay:
     return Replay(applied, orphans, moved)
 
 
-@dataclass(frozen=True)
-class Rebase:
-    """What rebasing one accepted edit onto a graph would do."""
-
-    edit: Edit
-    moves: dict[str, str]
-    lost: list[str]
-
-    def lines(self) -> list[str]:
-        out = [
-            f"  MOVED {self.edit.path.name}: {short(o)} → {short(n)}" for o, n in self.moves.items()
-        ]
-        out += [
-            f"  ORPHANED {self.edit.path.name}: {short(i)} no longer resolves" for i in self.lost
-        ]
-        return out
-
-
-def rebase_plan(graph: Graph, folder: Path) -> list[Rebase]:
-    """For each accepted edit in ``folder`` that names IRIs ``graph`` no longer holds: where
-    they moved, and which are lost (the orphans a curator must decide on)."""
-    out = []
-    for path in edit_files(folder):
-        edit = read_edit(path)
-        moves, lost = reanchor(graph, edit.text)
-        if moves or lost:
-            out.append(Rebase(edit, moves, lost))
-    return out
-
-
-def rebase(graph: Graph, plan: Sequence[Rebase]) -> list[Path]:
-    """Rewrite each edit of ``plan`` that moved to the IRIs it resolves to now (its old anchors
-    kept, anchors of the new IRIs added); orphans are left as they are. Returns the files
-    rewritten (atomically)."""
-    written = []
-    for item in plan:
-        if not item.moves or item.lost:
-            continue
-        text = anchored(rewrite(item.edit.text, item.moves), graph)
-        write_atomic(item.edit.path, text.encode("utf-8"))
-        written.append(item.edit.path)
-    return written
-
-
 def vocabulary_with_edits(vocabulary: Graph, edits: Sequence[Edit]) -> Graph:
     """The vocabulary as the accepted edits leave it, for building the extraction lexicon."""
     graph = tracking_graph(vocabulary)
@@ -458,19 +411,3 @@ def vocabulary_with_edits(vocabulary: Graph, edits: Sequence[Edit]) -> Graph:
         if _refusals(graph, delta):
             rollback(graph, delta)
     return graph
-
-
-def accept(edit: Edit, folder: Path, graph: Graph | None = None) -> Path:
-    """Store an accepted edit in ``folder`` with the next sequence number, unless it is there.
-
-    With ``graph`` (the graph the edit was checked on, before it), the stored text carries an
-    anchor for each claim, mention, evidence and price IRI it names, so that the edit survives
-    a rebuild that moves them (kg/anchors.py)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if edit.path.resolve().parent == folder.resolve():
-        return edit.path
-    numbers = [int(m.group(1)) for p in edit_files(folder) if (m := re.match(r"(\d+)-", p.name))]
-    target = folder / f"{max(numbers, default=0) + 1:04d}-{edit.path.name}"
-    text = edit.text if graph is None else anchored(edit.text, graph)
-    write_atomic(target, text.encode("utf-8"))
-    return target

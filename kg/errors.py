@@ -40,3 +40,7 @@ class LockedError(InputError):
 
 class QueryTimeout(InputError):
     """A query ran longer than it was allowed to."""
+
+
+class UsageError(InputError):
+    """Options that cannot go together, or a value of the wrong kind."""

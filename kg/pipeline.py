@@ -1,184 +1,94 @@
 """The pipeline as one library call: read → clean → extract → emit → validate.
 
-``kg build`` is a thin wrapper around :func:`build`.
+One loop (:func:`run`) reads the inputs, extracts each document where the executor runs it, and
+hands the result to a sink (:mod:`kg.sinks`): an in-memory graph, validated and written; an
+N-Triples stream; or the extractions themselves. ``kg build`` is :func:`build_command`.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, TypeVar
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib import Graph
 
-from kg import __version__
 from kg.clean import clean
-from kg.copies import Report, group_signatures, signature
-from kg.curate import Replay, replay, tracking_graph, vocabulary_with_edits
+from kg.copies import Report, signature
+from kg.curate import Replay, vocabulary_with_edits
 from kg.edits import Edit, edit_files, read_edit
-from kg.emit import (
-    NTriplesStream,
-    Triple,
-    assemble,
-    claims_of,
-    corpus_triples,
-    document_lines,
-    input_digest,
-    serialize,
-    split_lines,
-    write_part,
-    write_run_log,
-)
-from kg.errors import InputError
+from kg.errors import InputError, UsageError
 from kg.executors import Executor, batched, make_executor
 from kg.extract import Extraction, extract
-from kg.files import write_atomic
+from kg.graphs import load_graph
 from kg.lexicon import Lexicon, build_lexicon, default_lexicon
-from kg.mint import run_iri
-from kg.namespaces import PRK
+from kg.locks import writing
 from kg.normalize import normalize
-from kg.query import load_graph, ntriples_graph
-from kg.read import DEFAULT_MAX_BYTES, Problem, RawDocument, iter_inputs, read_inputs
+from kg.read import DEFAULT_MAX_BYTES, Problem, RawDocument, iter_inputs
+from kg.sinks import (
+    BuildStats,
+    CorpusSink,
+    Emitter,
+    GraphSink,
+    Keep,
+    Outcome,
+    Processed,
+    Sink,
+    StreamSink,
+    Summary,
+    write_log,
+)
 from kg.validate import Report as ValidationReport
 from kg.validate import load_shapes, validate_graph
 from kg.vocabulary import vocabulary_graph
 
-if TYPE_CHECKING:
-    from datasketch import MinHash
-
 DEFAULT_OUT = Path("build/graph.ttl")
 DEFAULT_CURATION = Path("curation")
 
-
-@dataclass
-class Corpus:
-    """What was read and extracted, and the inputs that could not be read."""
-
-    extractions: list[Extraction]
-    problems: list[Problem]
-    reports: list[Report] = field(default_factory=list)
+P = TypeVar("P")
 
 
-@dataclass
-class BuildResult:
-    """What a build read, found and wrote."""
-
-    graph: Graph
-    corpus: Corpus
-    report: ValidationReport | None
-    written: Path | None
-    counts: dict[str, object] = field(default_factory=dict)
-    curation: Replay | None = None
-    allow_orphans: bool = False
-
-    @property
-    def extractions(self) -> list[Extraction]:
-        return self.corpus.extractions
-
-    @property
-    def orphaned(self) -> bool:
-        """Whether a curator's edit no longer applies (and that is not allowed)."""
-        return bool(self.curation and self.curation.orphans) and not self.allow_orphans
-
-    @property
-    def ok(self) -> bool:
-        return (self.report is None or self.report.conforms) and not self.orphaned
-
-
-@dataclass(frozen=True)
-class Summary:
-    """What a streamed build keeps of a document once its lines are written."""
-
-    doc_id: str
-    sha256: str
-    claims: frozenset[URIRef]
-    mentions: Counter[str]
-    statements: Counter[str]
-    prices: int
-
-    @classmethod
-    def of(cls, x: Extraction) -> Summary:
-        return cls(
-            x.doc.doc_id,
-            x.doc.sha256,
-            frozenset(claims_of(x)),
-            Counter(m.role for m in x.mentions),
-            Counter(c.modality for c in x.claims),
-            len(x.prices),
-        )
-
-
-@dataclass
-class Processed:
-    """One document through read → clean → extract; when streaming, emitted as N-Triples
-    lines and summarised instead (the extraction itself is not sent back to the parent)."""
-
-    doc_id: str
-    signature: MinHash
-    extraction: Extraction | None = None
-    lines: list[str] | None = None
-    summary: Summary | None = None
-    #: On the last document of a batch whose own lines a worker wrote: that part file.
-    part: tuple[str, int] | None = None
-
-
-_STATE: dict[str, tuple[Lexicon, Graph]] = {}
-
-
-def _state(edits: tuple[Edit, ...]) -> tuple[Lexicon, Graph]:
-    """Lexicon and vocabulary for ``edits``, built once per process and kept."""
-    key = hashlib.sha256("\0".join(e.text for e in edits).encode()).hexdigest()
-    if key not in _STATE:
-        vocab = vocabulary_graph()
-        lexicon = build_lexicon(vocabulary_with_edits(vocab, edits)) if edits else default_lexicon()
-        lexicon.pos()  # the part-of-speech dictionary, loaded now rather than per worker
-        _STATE[key] = (lexicon, vocab)
-    return _STATE[key]
+@lru_cache(maxsize=4)
+def resources(edits: tuple[Edit, ...] = ()) -> tuple[Lexicon, Graph]:
+    """Lexicon and vocabulary for ``edits``, made once per process (and per set of edits)."""
+    vocab = vocabulary_graph()
+    lexicon = build_lexicon(vocabulary_with_edits(vocab, edits)) if edits else default_lexicon()
+    lexicon.pos()  # the part-of-speech dictionary, loaded now rather than per worker
+    return lexicon, vocab
 
 
 @dataclass(frozen=True)
 class Task:
-    """The per-document work, as a picklable callable over a batch of documents."""
+    """The per-document work, as a picklable callable over a batch of documents: clean,
+    normalise, extract, then the sink's emitter."""
 
     edits: tuple[Edit, ...] = ()
-    lines: bool = False
-    #: A folder to write the documents' own lines to (one part file per batch), sending back
-    #: only the shared lines; None sends every line back.
-    parts: str | None = None
+    emitter: Emitter[Any] = Keep()
 
     def load(self) -> None:
-        _state(self.edits)
+        resources(self.edits)
 
-    def __call__(self, batch: list[RawDocument]) -> list[Processed]:
-        lexicon, vocab = _state(self.edits)
-        out = []
-        own: list[str] = []
+    def __call__(self, batch: list[RawDocument]) -> list[Processed[Any]]:
+        lexicon, vocab = resources(self.edits)
+        extractions, signatures = [], []
         for raw in batch:
             doc = clean(raw)
             view = normalize(doc.text)
-            x = extract(doc, lexicon, view)
-            sig = signature(doc.text, view.text)
-            if not self.lines:
-                out.append(Processed(x.doc.doc_id, sig, x))
-                continue
-            lines = document_lines(x, vocab)
-            if self.parts is not None:
-                mine, lines = split_lines(lines)
-                own += mine
-            out.append(Processed(x.doc.doc_id, sig, None, lines, Summary.of(x)))
-        if self.parts is not None and out:
-            out[-1].part = write_part(Path(self.parts), own)
-        return out
+            extractions.append(extract(doc, lexicon, view))
+            signatures.append(signature(doc.text, view.text))
+        payloads = self.emitter(extractions, vocab)
+        return [
+            Processed(Summary.of(x), sig, payload)
+            for x, sig, payload in zip(extractions, signatures, payloads, strict=True)
+        ]
 
 
 def _processed(
     docs: Iterable[RawDocument], task: Task, executor: Executor | None
-) -> Iterator[Processed]:
+) -> Iterator[Processed[Any]]:
     runner = executor or make_executor(1, initializer=task.load)
     try:
         for results in runner.map(task, batched(docs)):
@@ -188,48 +98,159 @@ def _processed(
             runner.close()
 
 
+@dataclass
+class BuildResult:
+    """What a build read, found and wrote."""
+
+    stats: BuildStats
+    outcome: Outcome
+    counts: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def written(self) -> Path | None:
+        return self.outcome.written
+
+    @property
+    def extractions(self) -> list[Extraction]:
+        return self.outcome.extractions
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.stats.problems
+
+    @property
+    def reports(self) -> list[Report]:
+        return self.stats.reports
+
+    @property
+    def graph(self) -> Graph:
+        if self.outcome.graph is None:
+            raise ValueError("this build kept no graph in memory (it was streamed)")
+        return self.outcome.graph
+
+    @property
+    def report(self) -> ValidationReport | None:
+        return self.outcome.report
+
+    @property
+    def curation(self) -> Replay | None:
+        return self.outcome.curation
+
+    @property
+    def orphaned(self) -> bool:
+        """Whether a curator's edit no longer applies (and that is not allowed)."""
+        return self.outcome.orphaned
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome.ok
+
+    def lines(self) -> Iterator[tuple[str, bool]]:
+        """The build summary as ``kg build`` prints it: (line, whether it goes to stderr)."""
+        c = self.counts
+        for problem in self.problems:
+            yield f"kg: not read: {problem.line()}", True
+        yield (
+            f"documents read: {c['documents']} ({c['reports']} reports after grouping copies)",
+            False,
+        )
+        if self.problems:
+            yield (
+                f"inputs not read: {len(self.problems)} (listed above; --strict fails on them)",
+                False,
+            )
+        yield "mentions: " + _items(c["mentions"]), False
+        yield f"claims: {c['claims']} (statements: {_items(c['claim_statements'])})", False
+        yield f"price observations: {c['price_observations']}", False
+        yield f"triples: {c['triples']}", False
+        if self.curation is not None:
+            for text in self.curation.lines():
+                yield text, text.lstrip().startswith("ORPHANED")
+        if self.report is None:
+            yield f"validation: {c.get('validation', 'skipped')}", False
+        else:
+            yield self.report.summary(), False
+            yield from (("  " + finding.line(), False) for finding in self.report.findings)
+        yield from self._verdict()
+
+    def _verdict(self) -> Iterator[tuple[str, bool]]:
+        if self.ok:
+            yield f"graph written to {self.written}", False
+            return
+        why = " — curator edits orphaned (kg edit rebase; --allow-orphans)" if self.orphaned else ""
+        out = self.outcome.target
+        yield f"graph NOT written to {out}; the rejected graph is in {self.written}{why}", True
+
+
+def _items(counts: object) -> str:
+    return ", ".join(f"{k} {v}" for k, v in dict(counts).items())  # type: ignore[call-overload]
+
+
+def run(
+    inputs: Iterable[Path | str],
+    sink: Sink[P],
+    edits: Sequence[Edit] = (),
+    executor: Executor | None = None,
+    strict: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """The build loop: every input read, extracted and handed to ``sink``.
+
+    An input that cannot be read is reported and skipped; with ``strict`` it stops the build
+    (:class:`InputError`) and the sink is aborted, writing nothing. No readable document at all
+    is an :class:`InputError` too.
+    """
+    stats = BuildStats()
+
+    def documents() -> Iterator[RawDocument]:
+        for item in iter_inputs(inputs, max_bytes):
+            if isinstance(item, Problem):
+                if strict:
+                    raise InputError(f"{item.line()} (--strict: an input could not be read)")
+                stats.problems.append(item)
+            else:
+                yield item
+
+    try:
+        for done in _processed(documents(), Task(tuple(edits), sink.emitter), executor):
+            stats.add(done)
+            sink.accept(done.payload)
+            if progress:
+                progress(done.summary.doc_id)
+        if not stats.documents:
+            first = stats.problems[0].line() if stats.problems else "no input given"
+            raise InputError(f"no document could be read ({first})")
+        outcome = sink.finish(stats)
+    except BaseException:
+        sink.abort()
+        raise
+    result = BuildResult(stats, outcome, {**stats.counts(), **outcome.counts})
+    if outcome.ok and outcome.written is not None:
+        write_log(outcome.written, result.counts)
+    return result
+
+
 def extract_inputs(
     inputs: Iterable[Path | str],
     progress: Callable[[str], None] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     edits: Sequence[Edit] = (),
     executor: Executor | None = None,
-) -> Corpus:
-    """Read, clean and extract every input; group near-duplicate documents into reports."""
-    raws, problems = read_inputs(inputs, max_bytes)
-    extractions, signatures = [], {}
-    for done in _processed(raws, Task(tuple(edits)), executor):
-        assert done.extraction is not None
-        extractions.append(done.extraction)
-        signatures[done.doc_id] = done.signature
-        if progress:
-            progress(done.doc_id)
-    return Corpus(extractions, problems, group_signatures(signatures))
+) -> BuildResult:
+    """Read, clean and extract every input (extractions in document-id order); inputs that
+    cannot be read are in ``problems``, near-duplicate documents grouped in ``reports``."""
+    return run(inputs, CorpusSink(), edits, executor, max_bytes=max_bytes, progress=progress)
 
 
 def extract_paths(paths: Iterable[Path | str]) -> list[Extraction]:
     """Extractions of ``paths``; any input that cannot be read raises :class:`InputError`."""
-    corpus = extract_inputs(paths)
-    if corpus.problems:
-        raise InputError(corpus.problems[0].line())
-    return corpus.extractions
+    return run(paths, CorpusSink(), strict=True).extractions
 
 
-def summarise(corpus: Corpus, graph: Graph) -> dict[str, object]:
-    """Counts for the build summary."""
-    extractions = corpus.extractions
-    mentions = Counter(m.role for x in extractions for m in x.mentions)
-    modality = Counter(c.modality for x in extractions for c in x.claims)
-    return {
-        "documents": len(extractions),
-        "reports": len(corpus.reports),
-        "inputs_not_read": [p.line() for p in corpus.problems],
-        "mentions": dict(sorted(mentions.items())),
-        "claim_statements": dict(sorted(modality.items())),
-        "claims": len(set(graph.subjects(RDF.type, PRK.Claim))),
-        "price_observations": sum(len(x.prices) for x in extractions),
-        "triples": len(graph),
-    }
+def curation_edits(curation: Path | None) -> tuple[Edit, ...]:
+    """The accepted edits in a curation folder, in file-name order."""
+    return tuple(read_edit(p) for p in edit_files(curation)) if curation else ()
 
 
 def build(
@@ -244,11 +265,10 @@ def build(
     executor: Executor | None = None,
     allow_orphans: bool = False,
 ) -> BuildResult:
-    """Build the graph from ``inputs`` and write it to ``out`` atomically.
+    """Build the graph from ``inputs`` in memory and write it to ``out`` atomically.
 
-    Inputs that cannot be read are reported and skipped; with ``strict`` any such report is a
-    failure (:class:`InputError`, nothing written). A graph with SHACL violations is not written
-    over ``out``: it goes to ``<out>.rejected.<fmt>`` and the previous good graph stays in place.
+    A graph with SHACL violations is not written over ``out``: it goes to
+    ``<out>.rejected.<fmt>`` and the previous good graph stays in place.
 
     The accepted edits in ``curation`` are replayed on the fresh extraction, in file-name order;
     vocabulary edits (a new altLabel) take effect in the extraction itself. An edit whose IRIs
@@ -256,48 +276,9 @@ def build(
     orphans is written to the rejected file like one with violations, unless ``allow_orphans``
     (a curator's decision is never dropped silently).
     """
-    edits = [read_edit(p) for p in edit_files(curation)] if curation else []
-    corpus = extract_inputs(inputs, progress, max_bytes, edits, executor)
-    if not corpus.extractions:
-        first = corpus.problems[0].line() if corpus.problems else "no input given"
-        raise InputError(f"no document could be read ({first})")
-    if strict and corpus.problems:
-        raise InputError(
-            f"{corpus.problems[0].line()} (--strict: {len(corpus.problems)} input(s) not read)"
-        )
-    parts = assemble(corpus.extractions, corpus.reports)
-    # Unedited, the graph is exactly ``parts``, whose N-Triples lines are made far faster than
-    # rdflib serialises a graph: they are the .nt output, and what Oxigraph loads for the SPARQL
-    # rules, in a thread while rdflib builds its graph (Oxigraph does not hold Python's lock).
-    lines = parts.lines() if not edits and (validate or fmt == "nt") else None
-    with ThreadPoolExecutor(1) as pool:
-        early = pool.submit(ntriples_graph, "".join(lines).encode()) if validate and lines else None
-        graph = parts.graph()
-        replayed = None
-        if edits:
-            graph = tracking_graph(graph)
-            replayed = replay(graph, edits)
-        oxigraph = early.result() if early else None
-    report = validate_graph(graph, oxigraph=oxigraph) if validate else None
-    counts = summarise(corpus, graph)
-    data = "".join(sorted(set(lines))).encode() if fmt == "nt" and lines else serialize(graph, fmt)
-    result = BuildResult(graph, corpus, report, None, counts, replayed, allow_orphans)
-    target = out if result.ok else out.with_suffix(f".rejected.{fmt}")
-    write_atomic(target, data)
-    if target == out:
-        counts["validation"] = report.summary() if report else "skipped"
-        write_run_log(out.with_suffix(".run.json"), out, counts)
-    result.written = target
-    return result
-
-
-@dataclass
-class StreamResult:
-    """What a streamed build read and wrote (the graph itself is only on disk)."""
-
-    written: Path
-    problems: list[Problem]
-    counts: dict[str, object]
+    edits = curation_edits(curation)
+    sink = GraphSink(out, fmt, validate, edits, allow_orphans)
+    return run(inputs, sink, edits, executor, strict, max_bytes, progress)
 
 
 def build_stream(
@@ -307,79 +288,66 @@ def build_stream(
     strict: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     executor: Executor | None = None,
-) -> StreamResult:
+) -> BuildResult:
     """Build the graph as N-Triples, one document at a time, in memory that does not grow with
-    the text: documents are read, extracted and written as they come, and only their ids,
-    MinHash signatures and claim keys are kept for the corpus-level triples written last.
+    the text. The triples are those of :func:`build` (the same graph, in another order).
+    Curation edits are not replayed (they need the whole graph): use :func:`build` for a
+    curated graph. The file is moved into place only when complete."""
+    sink = StreamSink(out, local_disk=executor is None or executor.local_disk)
+    return run(inputs, sink, (), executor, strict, max_bytes, progress)
 
-    The triples are those of :func:`build` (the same graph, in another order). Curation edits
-    are not replayed (they need the whole graph): use :func:`build` for a curated graph. The
-    file is moved into place only when complete; with ``strict``, an unreadable input stops
-    the build and leaves the previous file as it was.
-    """
-    stream = NTriplesStream(out)
-    problems: list[Problem] = []
-    inputs_read: list[tuple[str, str]] = []
-    signatures: dict[str, MinHash] = {}
-    support: dict[URIRef, set[str]] = {}
-    mentions: Counter[str] = Counter()
-    modality: Counter[str] = Counter()
-    prices = 0
 
-    def documents() -> Iterator[RawDocument]:
-        for item in iter_inputs(inputs, max_bytes):
-            if isinstance(item, Problem):
-                if strict:
-                    raise InputError(f"{item.line()} (--strict)")
-                problems.append(item)
-            else:
-                yield item
+@dataclass(frozen=True)
+class BuildOptions:
+    """The options of ``kg build``."""
 
-    local_disk = executor is None or executor.local_disk
-    task = Task(lines=True, parts=str(stream.folder) if local_disk else None)
+    inputs: tuple[str, ...] = ()
+    out: Path = DEFAULT_OUT
+    fmt: str = "ttl"
+    validate: bool = True
+    strict: bool = False
+    max_bytes: int = DEFAULT_MAX_BYTES
+    curation: Path = DEFAULT_CURATION
+    allow_orphans: bool = False
+    jobs: int = 1
+    cluster: str | None = None
+    stream: bool = False
+
+    def target(self) -> tuple[Path, str]:
+        """The output file and format: ``--stream`` writes N-Triples, and the default output's
+        suffix follows the format."""
+        fmt = self.fmt
+        if self.stream:
+            if fmt not in ("ttl", "nt"):
+                raise UsageError("--stream writes N-Triples (--format nt)")
+            fmt = "nt"
+        out = self.out
+        if fmt != "ttl" and out == DEFAULT_OUT:
+            out = out.with_suffix("." + fmt)
+        return out, fmt
+
+
+def build_command(
+    options: BuildOptions, progress: Callable[[str], None] | None = None
+) -> BuildResult:
+    """``kg build``: the executor the options ask for, the output and the edits locked against
+    other writers, and the build in memory or streamed."""
+    out, fmt = options.target()
+    sources: list[Path | str] = list(options.inputs) or [Path("seeds")]
+    executor = make_executor(options.jobs, options.cluster, initializer=Task().load)
+    curation = options.curation if options.curation.is_dir() and not options.stream else None
     try:
-        for done in _processed(documents(), task, executor):
-            x = done.summary
-            assert x is not None
-            if task.parts is None:
-                stream.document(done.lines or ())
-            else:
-                stream.shared_lines(done.lines or ())
-                if done.part:
-                    stream.part(*done.part)
-            inputs_read.append((x.doc_id, x.sha256))
-            signatures[x.doc_id] = done.signature
-            for claim in x.claims:
-                support.setdefault(claim, set()).add(x.doc_id)
-            mentions.update(x.mentions)
-            modality.update(x.statements)
-            prices += x.prices
-            if progress:
-                progress(x.doc_id)
-        if not inputs_read:
-            first = problems[0].line() if problems else "no input given"
-            raise InputError(f"no document could be read ({first})")
-        digest = input_digest(inputs_read)
-        run = run_iri(__version__, digest)
-        tail: list[Triple] = list(vocabulary_graph()) + corpus_triples(  # type: ignore[assignment]
-            run, digest, group_signatures(signatures), support
-        )
-        triples = stream.finish(run, tail)
-    except BaseException:
-        stream.abort()
-        raise
-    counts: dict[str, object] = {
-        "documents": len(inputs_read),
-        "inputs_not_read": [p.line() for p in problems],
-        "mentions": dict(sorted(mentions.items())),
-        "claim_statements": dict(sorted(modality.items())),
-        "claims": len(support),
-        "price_observations": prices,
-        "triples": triples,
-        "validation": "not run (streamed build: run `kg validate` on the file)",
-    }
-    write_run_log(out.with_suffix(".run.json"), out, counts)
-    return StreamResult(out, problems, counts)
+        with writing([out, curation]):
+            if options.stream:
+                return build_stream(
+                    sources, out, progress, options.strict, options.max_bytes, executor
+                )
+            return build(
+                sources, out, fmt, options.validate, progress, options.strict,
+                options.max_bytes, curation, executor, options.allow_orphans,
+            )  # fmt: skip
+    finally:
+        executor.close()
 
 
 def read_for_validation(path: Path, engine: str = "fast") -> tuple[Graph, Graph | None]:

@@ -16,7 +16,8 @@ from rdflib import Graph
 from kg.emit import build_graph
 from kg.extract import Extraction
 from kg.guard import free_port
-from kg.pipeline import Corpus, extract_inputs
+from kg.pipeline import BuildResult as Corpus
+from kg.pipeline import extract_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -9,19 +9,21 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from kg.emit import assemble, build_graph, serialize
+from kg.emit import assemble, build_graph
 from kg.extract import Extraction
 from kg.files import write_atomic
 from kg.mint import claim_iri, mention_iri
 from kg.namespaces import PRK
-from kg.pipeline import Corpus
+from kg.pipeline import BuildResult as Corpus
+from kg.serialize import serialize
 from tests.conftest import ROOT
 
 DIGEST = """
 import hashlib, sys
 from pathlib import Path
 from kg.pipeline import extract_paths
-from kg.emit import build_graph, serialize
+from kg.emit import build_graph
+from kg.serialize import serialize
 g = build_graph(extract_paths([Path(sys.argv[1])]))
 print(hashlib.sha256(serialize(g, sys.argv[2])).hexdigest())
 """

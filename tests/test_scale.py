@@ -20,8 +20,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from kg.executors import BATCH, Processes, make_executor
+from kg.graphs import endpoint_graph, load_graph
 from kg.pipeline import build, build_stream, extract_inputs
-from kg.query import QueryFile, endpoint_graph, load_graph, run_query, shipped_queries
+from kg.query import QueryFile, run_query, shipped_queries
 from kg.read import Problem, RawDocument, iter_inputs
 from tests.conftest import SEED_FILES, SEEDS, serving
 

@@ -400,7 +400,7 @@ def test_the_file_read_into_oxigraph_gives_the_same_report(
     small_graph: Graph, name: str, mutate: Callable[[Graph], None], rule: str, tmp_path: Path
 ) -> None:
     """`kg validate FILE` runs the SPARQL rules on the file read into Oxigraph, not on a copy."""
-    from kg.query import load_graph
+    from kg.graphs import load_graph
 
     g = copy_graph(small_graph)
     mutate(g)

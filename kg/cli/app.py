@@ -1,0 +1,90 @@
+"""The ``kg`` command group, the options several commands share, and the one place where the
+errors a user can cause become one line on stderr and an exit status.
+
+Exit codes: 0 ok / conforms, 1 SHACL violations or scores below a threshold (or graphs that
+differ), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kg import __version__
+from kg.errors import KgError, UsageError
+
+T = TypeVar("T")
+
+
+class KgGroup(click.Group):
+    """Runs a command and turns every :class:`KgError` (and its subclasses, each with its exit
+    status) into ``kg: error: <message>`` on stderr and that status: no traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as err:
+            raise click.UsageError(str(err), ctx) from None
+        except KgError as err:
+            click.echo(f"kg: error: {err}", err=True)
+            sys.exit(err.exit_code)
+
+
+@click.group(cls=KgGroup)
+@click.version_option(__version__, prog_name="kg")
+def main() -> None:
+    """Privacy-risk claim knowledge graph: Chinese news on face/identity data trade → RDF."""
+
+
+def with_progress(label: str, work: Callable[..., T]) -> T:
+    """Run ``work(progress=...)`` with a progress bar on stderr when it is a terminal (one step
+    per document), quietly otherwise."""
+    if not sys.stderr.isatty():
+        return work()
+    with click.progressbar(
+        length=0, label=label, file=sys.stderr, show_pos=True, show_percent=False
+    ) as bar:
+        return work(progress=lambda _: bar.update(1))
+
+
+def echo_lines(lines: Any) -> None:
+    """Print ``(text, to_stderr)`` pairs as a result object yields them."""
+    for text, to_stderr in lines:
+        click.echo(text, err=to_stderr)
+
+
+graph_option = click.option(
+    "--graph",
+    "graph_path",
+    type=click.Path(path_type=Path),
+    default=Path("build/graph.ttl"),
+    show_default=True,
+    help="Graph file to read (.ttl, .nt, .jsonld).",
+)
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="Language of validation messages.",
+)
+dpv_option = click.option(
+    "--dpv",
+    "dpv_dir",
+    type=click.Path(path_type=Path),
+    envvar="PRKG_DPV",
+    required=True,
+    help="Folder of the unmodified DPV release's Turtle files (or set PRKG_DPV).",
+)
+curation_option = click.option(
+    "--curation",
+    "curation_dir",
+    type=click.Path(path_type=Path),
+    default=Path("curation"),
+    show_default=True,
+    help="Folder of accepted curator edits.",
+)

@@ -1,0 +1,190 @@
+"""``kg build``, ``kg validate``, ``kg diff``, ``kg history``, ``kg eval``: making a graph and
+checking it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import click
+from rdflib import URIRef
+
+from kg.cli.app import echo_lines, graph_option, lang_option, main, with_progress
+from kg.diff import diff_graphs, diff_lines
+from kg.diff import history as edit_history
+from kg.errors import EXIT_VIOLATIONS
+from kg.evaluate import evaluate_paths, evaluation_json, format_errors, format_scores
+from kg.formats import OUTPUT_FORMATS
+from kg.graphs import load_graph
+from kg.namespaces import PREFIXES
+from kg.pipeline import BuildOptions, build_command, validate_file
+from kg.read import DEFAULT_MAX_BYTES
+
+
+@main.command()
+@click.argument("inputs", nargs=-1)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("build/graph.ttl"),
+    show_default=True,
+    help="Where to write the graph.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="ttl", show_default=True
+)
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
+@click.option(
+    "--strict", is_flag=True, help="Fail (exit 2, nothing written) if any input cannot be read."
+)
+@click.option(
+    "--max-bytes",
+    type=int,
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Report and skip input files larger than this.",
+)
+@click.option(
+    "--curation",
+    type=click.Path(path_type=Path),
+    default=Path("curation"),
+    show_default=True,
+    help="Folder of accepted curator edits to replay.",
+)
+@click.option(
+    "--allow-orphans",
+    is_flag=True,
+    help="Write the graph even if a curator's edit no longer applies (it stays listed).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes for extraction (0: one per core). The graph is the same for any N.",
+)
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    envvar="PRKG_CLUSTER",
+    help="Extract on a Dask cluster (scheduler address, e.g. tcp://10.0.0.5:8786).",
+)
+@click.option(
+    "--stream",
+    is_flag=True,
+    help="Write N-Triples document by document in bounded memory (for large corpora; "
+    "no curation replay or validation: run `kg validate` on the file).",
+)
+def build(inputs: tuple[str, ...], **options: Any) -> None:
+    """Build the graph from files, folders, globs, .jsonl records or .warc archives
+    (default: seeds/)."""
+    options["validate"] = not options.pop("no_validate")
+    result = with_progress("extracting", partial(build_command, BuildOptions(inputs, **options)))
+    echo_lines(result.lines())
+    if not result.ok:
+        sys.exit(EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
+@click.option("--waivers", type=click.Path(path_type=Path), help="Extra reviewed waivers file.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+@lang_option
+@click.option(
+    "--engine",
+    type=click.Choice(["fast", "pyshacl"]),
+    default="fast",
+    show_default=True,
+    help="fast: pySHACL for SHACL Core, SPARQL constraints once per shape in Oxigraph; "
+    "pyshacl: pySHACL alone (same report, slower).",
+)
+def validate(graph_path: Path, waivers: Path | None, as_json: bool, lang: str, engine: str) -> None:
+    """Validate a graph file against the SHACL shapes; exit 1 when it does not conform."""
+
+    report = validate_file(graph_path, waivers, lang, engine)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"conforms": report.conforms, "findings": [f.__dict__ for f in report.findings]},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+    else:
+        for finding in report.findings:
+            click.echo(finding.line())
+        click.echo(report.summary())
+    if not report.conforms:
+        sys.exit(EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def diff(old: Path, new: Path, as_json: bool) -> None:
+    """Claims, concepts and mappings added, removed and changed between two graph files.
+    Exit 0 when they agree, 1 when they differ (as `diff` does), 2 on bad input."""
+    result = diff_graphs(load_graph(old), load_graph(new))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        for line in diff_lines(result):
+            click.echo(line)
+    if any(values for kinds in result.values() for values in kinds.values()):
+        sys.exit(EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.argument("iri")
+@graph_option
+def history(iri: str, graph_path: Path) -> None:
+    """The curator edits that touched a node (full IRI or prefixed name such as kh:fraud)."""
+
+    prefix, _, local = iri.partition(":")
+    node = (
+        URIRef(PREFIXES[prefix] + local) if prefix in PREFIXES and "//" not in iri else URIRef(iri)
+    )
+    rows = edit_history(load_graph(graph_path), node)
+    if not rows:
+        click.echo(f"no curator edit touched {iri}")
+    for r in rows:
+        click.echo(f"{r['sequence']:>4}  {r['date']}  {r['curator']}  {r['file']}  — {r['reason']}")
+
+
+@main.command(name="eval")
+@click.option(
+    "--gold", required=True, type=click.Path(path_type=Path), help="Gold annotations (JSON Lines)."
+)
+@click.option(
+    "--docs",
+    type=click.Path(path_type=Path),
+    default=Path("seeds"),
+    show_default=True,
+    help="Folder (or file) of the documents the gold annotates.",
+)
+@click.option(
+    "--show-errors", is_flag=True, help="List missed, spurious and wrong-concept mentions."
+)
+@click.option("--by-doc", is_flag=True, help="Add a score line per document.")
+@click.option("--json", "as_json", is_flag=True, help="Write the whole evaluation as JSON.")
+@click.option("--min-f1", type=float, default=None, help="Exit 1 when any role's F1 is below this.")
+def eval_(
+    gold: Path, docs: Path, show_errors: bool, by_doc: bool, as_json: bool, min_f1: float | None
+) -> None:
+    """Score the extractor against gold annotations: precision, recall, F1 per role, the
+    missed, spurious and wrong-role counts, and concept accuracy."""
+
+    result = evaluate_paths(gold, docs)
+    if as_json:
+        click.echo(evaluation_json(result))
+    else:
+        click.echo(format_scores(result, by_doc=by_doc))
+        if show_errors:
+            click.echo(format_errors(result))
+    if min_f1 is not None and any(s.f1 < min_f1 for s in result.scores.values()):
+        sys.exit(EXIT_VIOLATIONS)
