@@ -6,16 +6,19 @@ through the same check."""
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 
 from kg.anchors import anchored, reanchor, rewrite, short
 from kg.curate import EditCheck, check_edit, tracking_graph
 from kg.edits import Edit, edit_files, read_edit
+from kg.errors import InputError
 from kg.files import write_atomic
 from kg.formats import by_name, for_path
 from kg.graphs import load_graph
@@ -123,3 +126,79 @@ def accept(edit: Edit, folder: Path, graph: Graph | None = None) -> Path:
     text = edit.text if graph is None else anchored(edit.text, graph)
     write_atomic(target, text.encode("utf-8"))
     return target
+
+
+# ---------------------------------------------------------------- edits written for curators
+_PREFIXES = (
+    "PREFIX prk: <https://w3id.org/prkg/ns#>\n"
+    "PREFIX owl: <http://www.w3.org/2002/07/owl#>\n"
+    "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+)
+
+
+def _header(curator: str, reason: str, day: date | None = None) -> str:
+    for name, value in (("curator", curator), ("reason", reason)):
+        if not value.strip() or "\n" in value:
+            raise InputError(
+                f"the edit needs a one-line {name} (set the curator once, at the top)"
+                if name == "curator"
+                else f"the edit needs a one-line {name}"
+            )
+    return (
+        f"# curator: {curator.strip()}\n# date: {(day or date.today()).isoformat()}\n"
+        f"# reason: {reason.strip()}\n"
+    )
+
+
+def retraction(claim: URIRef, curator: str, reason: str) -> tuple[str, str]:
+    """The edit (file name, text) that retracts ``claim``: kept, left out of default answers."""
+    return "retract-claim.ru", _header(curator, reason) + _PREFIXES + (
+        f"INSERT DATA {{ {claim.n3()} prk:status prk:Retracted }}\n"
+    )
+
+
+def spurious(mention: URIRef, curator: str, reason: str) -> tuple[str, str]:
+    """The edit that marks ``mention`` as found in error."""
+    return "spurious-mention.ru", _header(curator, reason) + _PREFIXES + (
+        f"INSERT DATA {{ {mention.n3()} prk:status prk:Spurious }}\n"
+    )
+
+
+def reconcept(mention: URIRef, concept: URIRef, curator: str, reason: str) -> tuple[str, str]:
+    """The edit that makes ``mention`` denote ``concept`` instead of what it denotes now."""
+    return "change-concept.ru", _header(curator, reason) + _PREFIXES + (
+        f"DELETE {{ {mention.n3()} prk:denotes ?old }}\n"
+        f"INSERT {{ {mention.n3()} prk:denotes {concept.n3()} }}\n"
+        f"WHERE {{ {mention.n3()} prk:denotes ?old }}\n"
+    )
+
+
+def alt_label(concept: URIRef, text: str, lang: str, curator: str, reason: str) -> tuple[str, str]:
+    """The Turtle edit that gives ``concept`` another surface form, which the next build's
+    lexicon matches."""
+    if not text.strip():
+        raise InputError("the label is empty")
+    literal = Literal(text.strip(), lang=lang or None)
+    return "add-altlabel.ttl", _header(curator, reason) + (
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        f"{concept.n3()} skos:altLabel {literal.n3()} .\n"
+    )
+
+
+def merger(old: URIRef, kept: URIRef, curator: str, reason: str) -> tuple[str, str]:
+    """The edit that merges concept ``old`` into ``kept`` (deprecated, replaced by it)."""
+    if old == kept:
+        raise InputError("a concept cannot be merged into itself")
+    return "merge-concepts.ru", _header(curator, reason) + _PREFIXES + (
+        f"INSERT DATA {{ {old.n3()} owl:deprecated true ; dcterms:isReplacedBy {kept.n3()} }}\n"
+    )
+
+
+def submit(edit: tuple[str, str], graph_path: Path, curation: Path) -> EditResult:
+    """Check a written edit exactly as ``kg edit apply`` does and, when accepted, record it in
+    ``curation`` and update the graph file; a rejected edit writes nothing."""
+    name, text = edit
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / name
+        path.write_text(text, encoding="utf-8")
+        return check_edit_file(path, graph_path, curation, keep=True)

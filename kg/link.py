@@ -26,7 +26,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from kg.errors import InputError
-from kg.namespaces import ID, PRK, SCHEMES, bind_all
+from kg.namespaces import ID, PRK, SCHEMES, curie
 
 SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
@@ -257,7 +257,7 @@ def check_mappings(mappings: Sequence[Mapping], vocab: Graph, dpv: Graph) -> lis
     seen: dict[tuple[URIRef, URIRef], Mapping] = {}
 
     def bad(m: Mapping, reason: str) -> None:
-        text = f"{_short(vocab, m.subject)} {_short(vocab, m.predicate)} {_short(vocab, m.object)}"
+        text = f"{curie(m.subject)} {curie(m.predicate)} {curie(m.object)}"
         problems.append(LinkProblem(m.where, text, reason))
 
     for m in mappings:
@@ -283,22 +283,6 @@ def check_mappings(mappings: Sequence[Mapping], vocab: Graph, dpv: Graph) -> lis
         else:
             bad(m, "the predicate must be a SKOS match property or prk:governedBy")
     return problems
-
-
-@cache
-def _prefixes() -> Graph:
-    graph = Graph()
-    bind_all(graph)
-    return graph
-
-
-def _short(graph: Graph, term: URIRef) -> str:
-    """``term`` as a CURIE with the project's prefixes (``graph`` is kept for call symmetry)."""
-    del graph
-    try:
-        return _prefixes().namespace_manager.normalizeUri(term)
-    except Exception:  # noqa: BLE001 - rdflib raises on IRIs it cannot shorten
-        return f"<{term}>"
 
 
 def concepts(vocab: Graph) -> list[tuple[str, URIRef]]:
@@ -381,10 +365,10 @@ def candidates_tsv(candidates: Sequence[Candidate], vocab: Graph, dpv: Graph) ->
     for c in candidates:
         writer.writerow(
             [
-                _short(vocab, c.subject),
+                curie(c.subject),
                 c.subject_label,
                 "skos:relatedMatch",
-                _short(dpv, c.object),
+                curie(c.object),
                 c.object_label,
                 "semapv:LexicalMatching",
                 f"{c.score:.3f}",
@@ -437,7 +421,7 @@ class LinkReport:
         """The report as a curator reads it."""
         by_pred: dict[str, int] = {}
         for m in self.mappings:
-            key = _short(vocab, m.predicate)
+            key = curie(m.predicate)
             by_pred[key] = by_pred.get(key, 0) + 1
         files = len({m.source for m in self.mappings})
         out = [f"mappings: {len(self.mappings)} rows in {files} file(s)"]
@@ -453,8 +437,7 @@ class LinkReport:
         )
         if self.gaps:
             out.append(
-                "no DPV counterpart (gap list): "
-                + ", ".join(_short(vocab, c) for _, c in self.gaps)
+                "no DPV counterpart (gap list): " + ", ".join(curie(c) for _, c in self.gaps)
             )
         out += [p.line() for p in self.problems]
         verdict = "OK" if self.ok else f"FAILED — {len(self.problems)} problem(s)"

@@ -3,8 +3,10 @@
 ontology/prk.ttl declares the same IRIs (a test checks that they agree).
 """
 
-from rdflib import Namespace
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from functools import cache
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, NamespaceManager
 
 BASE = "https://w3id.org/prkg/"
 PRK = Namespace(BASE + "ns#")
@@ -111,3 +113,37 @@ def expand_curie(curie: str) -> str:
     prefix, sep, local = curie.partition(":")
     ns = PREFIXES.get(prefix)
     return str(ns) + local if sep and ns is not None and not local.startswith("//") else curie
+
+
+@cache
+def _names() -> NamespaceManager:
+    """The project's prefixes, for showing IRIs in tables whatever store answered."""
+    graph = Graph()
+    bind_all(graph)
+    return graph.namespace_manager
+
+
+#: Namespaces longest first, for writing IRIs that rdflib will not abbreviate as CURIEs.
+_BY_LENGTH = sorted(((str(ns), name) for name, ns in PREFIXES.items()), key=lambda p: -len(p[0]))
+
+
+def curie(iri: URIRef) -> str:
+    """``iri`` as short as the project's prefixes make it, for people to read and paste back.
+
+    rdflib abbreviates only names that are valid in Turtle; the nodes this tool mints have a
+    "/" in their local part, so they are written as W3C CURIEs instead, which ``--param`` reads.
+
+    >>> curie(URIRef("https://w3id.org/prkg/id/claim/8587380abd1d1c95"))
+    'id:claim/8587380abd1d1c95'
+    >>> curie(URIRef("https://w3id.org/prkg/technique/deepfake"))
+    'kt:deepfake'
+    """
+    try:
+        short = _names().normalizeUri(iri)
+    except Exception:  # noqa: BLE001 - rdflib refuses some IRIs; they are shown in full
+        short = f"<{iri}>"
+    if short.startswith("<"):
+        for namespace, name in _BY_LENGTH:
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                return f"{name}:{iri[len(namespace) :]}"
+    return short

@@ -1,55 +1,116 @@
-"""Stage 6 — query: the shipped SPARQL files, their headers, parameters and result formats.
+"""Stage 6 — query: SPARQL files and their headers, typed parameters, and running a query on
+a graph file or an endpoint.
 
-Query files carry a header (``# title:``, ``# description:``, ``# param: name — meaning``).
-Parameters are bound as RDF terms (``initBindings`` in rdflib, a VALUES block elsewhere: see
-:func:`_with_values`), never as text pasted into the query.
+Query files carry a header (``# title:``, ``# description:``, ``# param: name (kind) —
+meaning``, the kind one of ``concept``, ``iri``, ``integer`` or ``text``). Parameters are checked
+against their kind and the graph before the query runs (a concept may be given by IRI, prefixed
+name or any of its labels), then bound as RDF terms (``initBindings`` in rdflib, a VALUES block
+elsewhere: see :func:`_with_values`), never as text pasted into the query. The project's
+prefixes are declared for every query that leaves them out.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+import difflib
 import re
+import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from pyparsing import ParseException
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import NamespaceManager
+from rdflib.namespace import RDFS, SKOS
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.stores.memory import Memory, SimpleMemory
 from rdflib.query import Result
 
-from kg.errors import InputError, QueryTimeout
-from kg.graphs import select
-from kg.namespaces import PREFIXES, bind_all
+from kg.errors import InputError, QueryTimeout, UsageError
+from kg.graphs import endpoint_graph, load_graph, select
+from kg.namespaces import PREFIXES
 from kg.resources import query_files
-from kg.validate import opening_where
+from kg.results import render
+from kg.sparqltext import opening_where, query_form, with_prefixes
 
 _HEADER = re.compile(r"^#\s*(title|description|param|parameters)\s*:\s*(.*)$")
-RESULT_FORMATS = ("table", "csv", "tsv", "json")
+_PARAM = re.compile(r"^(\w+)(?:\s*\((concept|iri|integer|text)\))?\s*(?:[—–-]+\s*)?(.*)$")
+PARAM_KINDS = ("concept", "iri", "integer", "text")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A query parameter: its name, what kind of value it takes, and what it restricts."""
+
+    name: str
+    kind: str = "text"
+    meaning: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"
 
 
 @dataclass(frozen=True)
 class QueryFile:
-    """A SPARQL file and what its header says."""
+    """A SPARQL query (from a file, ``-e`` or stdin) and what its header says."""
 
     path: Path
     title: str
     description: str
-    params: tuple[str, ...]
+    params: tuple[Param, ...]
     text: str
 
     @property
     def name(self) -> str:
         return self.path.stem
 
+    @property
+    def form(self) -> str:
+        return query_form(self.text)
 
-def read_query(path: Path) -> QueryFile:
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+def parse_query(text: str, path: Path, check: bool = True) -> QueryFile:
+    """A query and its header; with ``check``, malformed SPARQL raises :class:`InputError`
+    naming the file and line.
+
+    >>> q = parse_query("# title: Claims\\n# param: technique (concept) — one technique\\n"
+    ...                 "SELECT ?c WHERE { ?c prk:technique ?technique }", Path("mine.rq"))
+    >>> q.title, q.params, q.form
+    ('Claims', (Param(name='technique', kind='concept', meaning='one technique'),), 'SELECT')
+    """
+    header: dict[str, str] = {}
+    params = []
+    for line in text.splitlines():
+        m = _HEADER.match(line.strip())
+        if m and m.group(1) == "param":
+            p = _PARAM.match(m.group(2).strip())
+            if p is None:
+                raise InputError(f"{path}: malformed parameter line ({line.strip()})")
+            params.append(Param(p.group(1), p.group(2) or "text", p.group(3).strip()))
+        elif m:
+            header[m.group(1)] = m.group(2).strip()
+    if check:
+        _check_syntax(text, path)
+    return QueryFile(
+        path, header.get("title", path.stem), header.get("description", ""), tuple(params), text
+    )
+
+
+def _check_syntax(text: str, path: Path) -> None:
+    try:
+        prepareQuery(with_prefixes(text))
+    except ParseException as err:
+        raise InputError(f"{path}:{err.lineno}: malformed SPARQL ({err.msg})") from None
+    except Exception as err:  # noqa: BLE001 - rdflib raises many types
+        reason = " ".join(str(err).split())[:160]
+        raise InputError(f"{path}: malformed SPARQL ({reason})") from None
+
+
+def read_query(path: Path, check: bool = True) -> QueryFile:
     """Read a query file and its header; malformed SPARQL raises :class:`InputError`.
 
     >>> q = read_query(find_query("documents"))
@@ -60,27 +121,25 @@ def read_query(path: Path) -> QueryFile:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(f"{path}: cannot read query ({err})") from None
-    header: dict[str, str] = {}
-    params = []
-    for line in text.splitlines():
-        m = _HEADER.match(line.strip())
-        if m and m.group(1) == "param":
-            params.append(m.group(2).split()[0])
-        elif m:
-            header[m.group(1)] = m.group(2).strip()
-    try:
-        prepareQuery(text)
-    except Exception as err:  # noqa: BLE001 - pyparsing and rdflib raise many types
-        reason = " ".join(str(err).split())[:160]
-        raise InputError(f"{path}: malformed SPARQL ({reason})") from None
-    return QueryFile(
-        path, header.get("title", path.stem), header.get("description", ""), tuple(params), text
-    )
+    return parse_query(text, path, check)
 
 
-def shipped_queries() -> list[QueryFile]:
-    """Every query in queries/, found by glob."""
-    return [read_query(p) for p in query_files()]
+def query_from(source: str | None, expression: str | None) -> QueryFile:
+    """The query a user gave: ``-e TEXT``, ``-`` for stdin, a file path or a shipped name."""
+    if expression is not None and source is not None:
+        raise UsageError("give a query file or name, or -e TEXT, not both")
+    if expression is not None:
+        return parse_query(expression, Path("<-e>"))
+    if source == "-":
+        return parse_query(sys.stdin.read(), Path("<stdin>"))
+    if not source:
+        raise UsageError("give a query file or name, -e TEXT, - for stdin, or --list")
+    return read_query(find_query(source))
+
+
+def shipped_queries(check: bool = True) -> list[QueryFile]:
+    """Every query in queries/, found by glob (``check=False``: headers only, not parsed)."""
+    return [read_query(p, check) for p in query_files()]
 
 
 def find_query(name_or_path: str) -> Path:
@@ -88,40 +147,21 @@ def find_query(name_or_path: str) -> Path:
     path = Path(name_or_path)
     if path.exists():
         return path
+    names = {}
     for candidate in query_files():
         if candidate.name == name_or_path or candidate.stem == name_or_path:
             return candidate
-    raise InputError(f"{name_or_path}: no such query file (kg query --list shows the shipped ones)")
-
-
-def _term(value: str) -> URIRef | Literal:
-    if re.match(r"^[a-z][a-z0-9+.-]*://", value):
-        return URIRef(value)
-    prefix, _, local = value.partition(":")
-    if local and prefix in PREFIXES:
-        return PREFIXES[prefix][local]
-    if re.fullmatch(r"-?\d+", value):
-        return Literal(int(value))
-    return Literal(value)
-
-
-def _with_values(text: str, bindings: dict[str, URIRef | Literal]) -> str:
-    """``text`` with ``bindings`` as a VALUES block opening its outermost WHERE group.
-
-    rdflib's own store takes ``initBindings`` (its engine joins a VALUES block slowly); Oxigraph
-    and remote endpoints take this block, which binds the same way: the values are RDF terms
-    written by rdflib (``n3()``, escaped), never user text pasted into the query, bound before
-    the patterns, BINDs and FILTERs that use them are evaluated.
-    """
-    names = sorted(bindings)
-    block = (
-        f"VALUES ({' '.join('?' + n for n in names)}) "
-        f"{{ ({' '.join(bindings[n].n3() for n in names)}) }}"
+        names[candidate.stem] = candidate
+    raise InputError(
+        f"{name_or_path}: no such query file or shipped query{_did_you_mean(name_or_path, names)}"
+        " (kg query --list shows the shipped ones)"
     )
-    bound = opening_where(text, block)
-    if bound is None:
-        raise InputError("query has no WHERE clause to bind parameters in")
-    return bound
+
+
+def _did_you_mean(word: str, choices: object) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=6, cutoff=0.6)  # type: ignore[call-overload]
+    close = list({c.casefold(): c for c in reversed(close)}.values())[::-1][:3]
+    return f"; did you mean {' or '.join(close)}?" if close else ""
 
 
 _T = TypeVar("_T")
@@ -152,117 +192,204 @@ def bounded(work: Callable[[], _T], timeout: float, what: str) -> _T:
     return cast(_T, done["value"])
 
 
-def run_query(graph: Graph, query: QueryFile, params: dict[str, str] | None = None) -> Result:
-    """Run ``query`` on ``graph`` with ``params`` bound as initial bindings.
+def _iri(value: str) -> URIRef | None:
+    """An IRI written in full or as a prefixed name with one of the project's prefixes."""
+    if re.match(r"^[a-z][a-z0-9+.-]*://\S+$", value) or value.startswith("urn:"):
+        return URIRef(value)
+    prefix, sep, local = value.partition(":")
+    if sep and prefix in PREFIXES and local and not local.startswith("//"):
+        return URIRef(PREFIXES[prefix] + local)
+    return None
 
-    IRIs (``https://…``) and prefixed names (``kt:deepfake``) become IRIs, whole numbers
-    integers, anything else a plain literal.
+
+def bind_params(
+    graph: Graph, query: QueryFile, params: dict[str, str]
+) -> dict[str, URIRef | Literal]:
+    """``params`` as RDF terms, each checked against its kind and the graph.
+
+    An unknown name, a value of the wrong kind, an IRI the graph does not hold, or a concept
+    label that names no concept raises :class:`InputError` saying which and what would do.
+    Concepts are found by IRI, prefixed name, or any label in any language.
     """
-    params = params or {}
-    unknown = set(params) - set(query.params)
-    if unknown:
-        known = ", ".join(query.params) or "none"
-        raise InputError(
-            f"{query.path}: unknown parameter(s) {', '.join(sorted(unknown))} (known: {known})"
-        )
-    bindings = {name: _term(value) for name, value in params.items()}
-    text, initial = query.text, bindings
-    if bindings and not isinstance(graph.store, (Memory, SimpleMemory)):
-        text, initial = _with_values(query.text, bindings), {}
+    bound: dict[str, URIRef | Literal] = {}
+    for name, value in params.items():
+        param = query.param(name)
+        if param is None:
+            known = ", ".join(str(p) for p in query.params) or "none"
+            raise InputError(
+                f"{query.path}: unknown parameter {name}"
+                f"{_did_you_mean(name, [p.name for p in query.params])} (known: {known})"
+            )
+        bound[name] = _bind(graph, query, param, value.strip())
+    return bound
+
+
+def _bind(graph: Graph, query: QueryFile, param: Param, value: str) -> URIRef | Literal:
+    where = f"{query.path}: --param {param.name}={value}"
+    if param.kind == "integer":
+        if not re.fullmatch(r"[+-]?\d+", value):
+            raise InputError(f"{where}: expected a whole number")
+        return Literal(int(value))
+    if param.kind == "text":
+        return Literal(value)
+    iri = _iri(value)
+    if iri is None and param.kind == "concept":
+        iri = _concept_by_label(graph, where, value)
+    if iri is None:
+        raise InputError(f"{where}: expected an IRI or a prefixed name like prk:HarmRole")
+    if not _execute(
+        graph,
+        f"ASK {{ {{ {iri.n3()} ?p ?o }} UNION {{ ?s ?p {iri.n3()} }} "
+        f"UNION {{ ?s {iri.n3()} ?o }} }}",
+        query.path,
+    ).askAnswer:
+        hint = _did_you_mean(value, _concept_labels(graph)) if param.kind == "concept" else ""
+        raise InputError(f"{where}: the graph has no such {param.kind}{hint}")
+    return iri
+
+
+def _concept_labels(graph: Graph) -> dict[str, URIRef]:
+    """Every label of every concept in ``graph`` (any language, and lower-cased), to its concept."""
+    rows = _execute(
+        graph,
+        f"SELECT ?c ?l WHERE {{ ?c a {SKOS.Concept.n3()} ; "
+        f"{SKOS.prefLabel.n3()}|{SKOS.altLabel.n3()}|{RDFS.label.n3()} ?l }}",
+        Path("concept labels"),
+    )
+    labels: dict[str, URIRef] = {}
+    for concept, label in rows:  # type: ignore[misc]
+        labels.setdefault(str(label), URIRef(concept))
+        labels.setdefault(str(label).casefold(), URIRef(concept))
+    return labels
+
+
+def _concept_by_label(graph: Graph, where: str, value: str) -> URIRef:
+    labels = _concept_labels(graph)
+    found = labels.get(value, labels.get(value.casefold()))
+    if found is None:
+        raise InputError(f"{where}: no concept has this label{_did_you_mean(value, labels)}")
+    return found
+
+
+def _with_values(text: str, bindings: dict[str, URIRef | Literal]) -> str:
+    """``text`` with ``bindings`` as a VALUES block opening its outermost WHERE group.
+
+    rdflib's own store takes ``initBindings`` (its engine joins a VALUES block slowly); Oxigraph
+    and remote endpoints take this block, which binds the same way: the values are RDF terms
+    written by rdflib (``n3()``, escaped), never user text pasted into the query, bound before
+    the patterns, BINDs and FILTERs that use them are evaluated.
+    """
+    names = sorted(bindings)
+    block = (
+        f"VALUES ({' '.join('?' + n for n in names)}) "
+        f"{{ ({' '.join(bindings[n].n3() for n in names)}) }}"
+    )
+    bound = opening_where(text, block)
+    if bound is None:
+        raise InputError("query has no WHERE clause to bind parameters in")
+    return bound
+
+
+def _execute(
+    graph: Graph, text: str, path: Path, initial: dict[str, URIRef | Literal] | None = None
+) -> Result:
+    text = with_prefixes(text)
     try:
         result = None if initial else select(graph, text)
         if result is None:  # not `or`: an empty Result is falsy
-            result = graph.query(text, initBindings=initial)
+            result = graph.query(text, initBindings=initial or {})
         _ = result.bindings  # evaluate now, so a failure is reported here, naming the file
     except Exception as err:  # noqa: BLE001 - the SPARQL engine raises many types
         reason = " ".join(str(err).split())[:160]
         if "You did something wrong" in reason:  # rdflib's words for any failed HTTP request
             reason = "the endpoint did not answer (down, too slow, or it refused the query)"
-        raise InputError(f"{query.path}: query failed ({type(err).__name__}: {reason})") from None
+        raise InputError(f"{path}: query failed ({type(err).__name__}: {reason})") from None
     return result
 
 
-@cache
-def _names() -> NamespaceManager:
-    """The project's prefixes, for showing IRIs in tables whatever store answered."""
-    graph = Graph()
-    bind_all(graph)
-    return graph.namespace_manager
+def run_query(graph: Graph, query: QueryFile, params: dict[str, str] | None = None) -> Result:
+    """Run ``query`` on ``graph`` with ``params`` checked and bound (:func:`bind_params`)."""
+    bindings = bind_params(graph, query, params or {})
+    text, initial = query.text, bindings
+    if bindings and not isinstance(graph.store, (Memory, SimpleMemory)):
+        text, initial = _with_values(query.text, bindings), {}
+    return _execute(graph, text, query.path, initial)
 
 
-#: Namespaces longest first, for writing IRIs that rdflib will not abbreviate as CURIEs.
-_BY_LENGTH = sorted(((str(ns), name) for name, ns in PREFIXES.items()), key=lambda p: -len(p[0]))
+@dataclass(frozen=True)
+class Source:
+    """Where the graph to ask is: a file (in a store, perhaps indexed) or an endpoint."""
+
+    graph_path: Path
+    store: str = "oxigraph"
+    index: bool = False
+    endpoint: str | None = None
+    timeout: float = 60.0
+
+    def open(self) -> Graph:
+        if self.index and self.store != "oxigraph":
+            raise UsageError("--index needs --store oxigraph")
+        if self.endpoint:
+            return endpoint_graph(self.endpoint, self.timeout)
+        return load_graph(self.graph_path, self.store, self.index)
 
 
-def curie(iri: URIRef) -> str:
-    """``iri`` as short as the project's prefixes make it, for people to read and paste back.
+@dataclass(frozen=True)
+class Request:
+    """A query to run and how to write its answer."""
 
-    rdflib abbreviates only names that are valid in Turtle; the nodes this tool mints have a
-    "/" in their local part, so they are written as W3C CURIEs instead, which ``--param`` reads.
+    query: QueryFile
+    params: dict[str, str] = field(default_factory=dict)
+    fmt: str = "table"
+    width: int | None = None
+    limit: int | None = None
+    offset: int = 0
 
-    >>> curie(URIRef("https://w3id.org/prkg/id/claim/8587380abd1d1c95"))
-    'id:claim/8587380abd1d1c95'
-    >>> curie(URIRef("https://w3id.org/prkg/technique/deepfake"))
-    'kt:deepfake'
+
+@dataclass(frozen=True)
+class Answer:
+    """A query's answer as text, and the exit status it means (ASK: 0 true, 1 false)."""
+
+    text: str
+    exit_code: int = 0
+
+
+def parse_params(items: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """``NAME=VALUE`` options as a mapping.
+
+    >>> parse_params(["technique=换脸", "minReports=2"])
+    {'technique': '换脸', 'minReports': '2'}
     """
-    try:
-        short = _names().normalizeUri(iri)
-    except Exception:  # noqa: BLE001 - rdflib refuses some IRIs; they are shown in full
-        short = f"<{iri}>"
-    if short.startswith("<"):
-        for namespace, name in _BY_LENGTH:
-            if iri.startswith(namespace) and len(iri) > len(namespace):
-                return f"{name}:{iri[len(namespace) :]}"
-    return short
+    bound = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--param {item!r}: expected NAME=VALUE")
+        bound[name.strip()] = value
+    return bound
 
 
-def _cell(graph: Graph, value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, URIRef):
-        return curie(value)
-    return str(value)
+def answer(source: Source, request: Request) -> Answer:
+    """Run ``request`` on the graph ``source`` names, within its time limit, and write the
+    answer: the library verb behind ``kg query``."""
+
+    graph = source.open()
+
+    def work() -> Answer:
+        result = run_query(graph, request.query, request.params)
+        if result.type == "SELECT" and (request.limit is not None or request.offset):
+            end = None if request.limit is None else request.offset + request.limit
+            result.bindings = result.bindings[request.offset : end]
+        code = 1 if result.type == "ASK" and not result.askAnswer else 0
+        return Answer(render(result, request.fmt, request.width), code)
+
+    return bounded(work, source.timeout, request.query.path.name)
 
 
-def format_result(graph: Graph, result: Result, fmt: str = "table") -> str:
-    """Render a SELECT result: an aligned table, or W3C SPARQL CSV, TSV or JSON results."""
-    if fmt == "json":
-        data = json.loads(result.serialize(format="json") or b"{}")
-        return json.dumps(data, ensure_ascii=False, indent=1)
-    if fmt == "csv":
-        return result.serialize(format="csv").decode("utf-8")  # type: ignore[union-attr]
-    variables = [str(v) for v in result.vars or []]
-    rows = [[row[i] for i in range(len(variables))] for row in result]  # type: ignore[index]
-    if fmt == "tsv":
-        out = io.StringIO()
-        writer = csv.writer(
-            out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar="\\"
-        )
-        writer.writerow([f"?{v}" for v in variables])
-        for row in rows:
-            writer.writerow([v.n3() if v is not None else "" for v in row])
-        return out.getvalue()
-    cells = [[_cell(graph, v).replace("\n", " ") for v in row] for row in rows]
-    widths = [
-        min(60, max([_width(v)] + [_width(r[i]) for r in cells])) for i, v in enumerate(variables)
-    ]
-    lines = ["  ".join(_pad(v, w) for v, w in zip(variables, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)) for r in cells]
-    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+def listing(queries: list[QueryFile]) -> str:
+    """The shipped queries, what each answers and the parameters it takes."""
+    lines = []
+    for q in queries:
+        lines.append(f"{q.name:<36} {q.description or q.title}")
+        lines += [f"{'':<38}--param {p.name}=…  ({p.kind}) {p.meaning}" for p in q.params]
     return "\n".join(lines) + "\n"
-
-
-def _width(text: str) -> int:
-    """Display width: CJK characters take two columns."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    out, used = "", 0
-    for ch in text:
-        w = 2 if ord(ch) > 0x2E7F else 1
-        if used + w > width:
-            return out[:-1] + "…" + " " * (width - used) if out else ""
-        out, used = out + ch, used + w
-    return out + " " * (width - used)

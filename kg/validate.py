@@ -17,7 +17,6 @@ Two engines give the same report (the tests compare them finding by finding):
 
 from __future__ import annotations
 
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,7 @@ from rdflib.term import Node
 from kg.formats import read_turtle
 from kg.namespaces import NIF, bind_all
 from kg.resources import waivers_path
+from kg.sparqltext import opening_where
 from kg.vocabulary import shapes_graph
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -142,18 +142,6 @@ class _SparqlCheck:
     constraint: URIRef
     severity: str
     query: str
-
-
-def opening_where(text: str, block: str) -> str | None:
-    """SPARQL ``text`` with ``block`` first in its outermost WHERE group (None: no WHERE).
-
-    Both ways this project binds variables from outside a query use it: a shape's focus nodes
-    here, and query parameters for Oxigraph and remote endpoints (:mod:`kg.query`).
-    """
-    m = re.search(r"\bWHERE\s*\{", text, re.I)
-    if m is None:
-        return None
-    return text[: m.end()] + "\n  " + block + text[m.end() :]
 
 
 def _prefixes(shapes: Graph, constraint: Node) -> str:

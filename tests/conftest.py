@@ -18,6 +18,7 @@ from kg.extract import Extraction
 from kg.guard import free_port
 from kg.pipeline import BuildResult as Corpus
 from kg.pipeline import extract_inputs
+from kg.serialize import ntriples
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -51,6 +52,14 @@ def seed_graph(corpus: Corpus) -> Graph:
 def small_graph(extractions: dict[str, Extraction]) -> Graph:
     """The graph of one seed (004), small enough to validate many broken copies quickly."""
     return build_graph([extractions["004_20eb87d0be669cf8"]])
+
+
+@pytest.fixture(scope="session")
+def seed_file(seed_graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed graph written as a file, for commands that read one (do not change it)."""
+    path = tmp_path_factory.mktemp("seedfile") / "graph.nt"
+    path.write_bytes(ntriples(seed_graph))
+    return path
 
 
 def copy_graph(graph: Graph) -> Graph:

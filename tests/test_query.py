@@ -10,7 +10,8 @@ import pytest
 from rdflib import Graph
 
 from kg.errors import InputError
-from kg.query import find_query, format_result, read_query, run_query, shipped_queries
+from kg.query import find_query, read_query, run_query, shipped_queries
+from kg.results import render
 
 Rows = list[dict[str, str]]
 
@@ -256,16 +257,23 @@ def test_unknown_parameter_is_refused(seed_graph: Graph) -> None:
 def test_malformed_sparql_names_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.rq"
     bad.write_text("# title: bad\nSELECT ?x WHERE { ?x ", encoding="utf-8")
-    with pytest.raises(InputError, match=r"bad.rq: malformed SPARQL"):
+    with pytest.raises(InputError, match=r"bad.rq:2: malformed SPARQL"):
         read_query(bad)
 
 
 @pytest.mark.parametrize(
-    "fmt, start", [("csv", "doc,title"), ("tsv", "?doc\t?title"), ("json", "{"), ("table", "doc")]
+    "fmt, start",
+    [
+        ("csv", "doc,title"),
+        ("tsv", "?doc\t?title"),
+        ("json", "{"),
+        ("xml", "<?xml"),
+        ("table", "doc"),
+    ],
 )
 def test_result_formats(seed_graph: Graph, fmt: str, start: str) -> None:
     result = run_query(seed_graph, read_query(find_query("documents")))
-    out = format_result(seed_graph, result, fmt)
+    out = render(result, fmt)
     assert out.lstrip().startswith(start)
     if fmt == "json":
         import json
@@ -275,8 +283,30 @@ def test_result_formats(seed_graph: Graph, fmt: str, start: str) -> None:
 
 def test_tables_show_minted_nodes_as_curies_that_param_reads_back(seed_graph: Graph) -> None:
     query = read_query(find_query("evidence-trail"))
-    table = format_result(seed_graph, run_query(seed_graph, query), "table")
+    table = render(run_query(seed_graph, query), "table")
     first = table.splitlines()[2].split()[0]
     assert first.startswith("id:claim/") and "<" not in table
     again = run_query(seed_graph, query, {"claim": first})
     assert {str(r[0]) for r in again} == {"https://w3id.org/prkg/id/" + first[3:]}  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "name, param, value, column, expected",
+    [
+        ("unit-prices", "item", "kd:face-data", "itemLabel", "face data"),
+        ("attack-chains", "technique", "kt:deepfake", "techniqueLabel", "deepfake face swap"),
+        ("concept-frequency", "role", "prk:RemedyRole", "roleName", "remedy"),
+    ],
+)
+def test_a_parameter_restricts_the_rows_in_every_store(
+    seed_graph: Graph, name: str, param: str, value: str, column: str, expected: str
+) -> None:
+    from kg.graphs import ntriples_graph
+    from kg.serialize import ntriples
+
+    every = rows(seed_graph, name)
+    only = rows(seed_graph, name, **{param: value})
+    assert only and len(only) < len(every) and {r.get(column) for r in only} == {expected}
+    in_oxigraph = ntriples_graph(ntriples(seed_graph))
+    query = read_query(find_query(name))
+    assert len(run_query(in_oxigraph, query, {param: value})) == len(only)

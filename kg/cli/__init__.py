@@ -2,7 +2,7 @@
 prints its result object. The commands live in one module per area and register on
 :data:`kg.cli.app.main`."""
 
-from kg.cli import building, curating, querying
+from kg.cli import building, curating, querying, viewing
 from kg.cli.app import main
 
-__all__ = ["building", "curating", "main", "querying"]
+__all__ = ["building", "curating", "main", "querying", "viewing"]

@@ -3,52 +3,64 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from kg.cli.app import graph_option, main
-from kg.errors import EXIT_BAD_INPUT, InputError, QueryTimeout
-from kg.graphs import endpoint_graph, load_graph
+from kg.errors import EXIT_BAD_INPUT, QueryTimeout
+from kg.graphs import DEFAULT_STORE, STORES
 from kg.guard import serve_guarded
 from kg.oxdb import database
 from kg.query import (
-    bounded,
-    find_query,
-    format_result,
-    read_query,
-    run_query,
+    Request,
+    Source,
+    answer,
+    listing,
+    parse_params,
+    query_from,
     shipped_queries,
 )
+from kg.results import GRAPH_FORMATS, SOLUTION_FORMATS
 from kg.serve import endpoint_url, server_command
 
 
 @main.command()
 @click.argument("query", required=False)
 @graph_option
+@click.option("-e", "--expression", metavar="SPARQL", help="The query text itself.")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json"]),
+    type=click.Choice([*SOLUTION_FORMATS, *GRAPH_FORMATS]),
     default="table",
     show_default=True,
-    help="table, or the W3C SPARQL CSV/TSV/JSON result formats.",
+    help="table, or the W3C SPARQL CSV/TSV/JSON/XML result formats; ttl, nt or jsonld for "
+    "CONSTRUCT and DESCRIBE (Turtle by default).",
 )
 @click.option(
     "--param",
     "params",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Bind a query parameter (IRI, prefixed name like kt:deepfake, or literal).",
+    help="Bind a query parameter: an IRI, a prefixed name like kt:deepfake, a concept label "
+    "in any language, or a number, as the query's header says (--list shows them).",
 )
+@click.option("--list", "list_", is_flag=True, help="List the shipped queries and parameters.")
+@click.option("--limit", type=click.IntRange(min=0), help="At most this many rows.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows.")
 @click.option(
-    "--list", "list_", is_flag=True, help="List the shipped queries and what they answer."
+    "--width",
+    type=click.IntRange(min=0),
+    help="Table width in columns; cells wrap, never cut (default: the terminal's; 0: none).",
 )
 @click.option(
     "--store",
-    type=click.Choice(["oxigraph", "memory"]),
-    default="oxigraph",
+    type=click.Choice(STORES),
+    default=DEFAULT_STORE,
     show_default=True,
     help="Query engine for the graph file: Oxigraph's embedded store, or rdflib's in memory.",
 )
@@ -73,37 +85,31 @@ from kg.serve import endpoint_url, server_command
 )
 def query(
     query: str | None,
-    graph_path: Path,
-    fmt: str,
+    expression: str | None,
     params: tuple[str, ...],
     list_: bool,
-    store: str,
-    index: bool,
-    endpoint: str | None,
-    timeout: float,
+    fmt: str,
+    limit: int | None,
+    offset: int,
+    width: int | None,
+    **source: Any,
 ) -> None:
-    """Run a SPARQL query file (a path, or the name of a shipped query) on the graph."""
+    """Run a SPARQL query (a file, a shipped query's name, -e TEXT, or - for stdin) on the
+    graph. ASK exits 0 when true and 1 when false."""
 
     if list_:
-        for q in shipped_queries():
-            click.echo(f"{q.name:<36} {q.description or q.title}")
+        click.echo(listing(shipped_queries(check=False)), nl=False)
         return
-    if not query:
-        raise click.UsageError("give a query file or name, or --list")
-    bound = {}
-    for item in params:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise InputError(f"--param {item!r}: expected NAME=VALUE")
-        bound[name] = value
-    q = read_query(find_query(query))
-    if index and store != "oxigraph":
-        raise click.UsageError("--index needs --store oxigraph")
-    graph = endpoint_graph(endpoint, timeout) if endpoint else load_graph(graph_path, store, index)
+    request = Request(
+        query_from(query, expression),
+        parse_params(params),
+        fmt,
+        terminal_width() if width is None else width,
+        limit,
+        offset,
+    )
     try:
-        out = bounded(
-            lambda: format_result(graph, run_query(graph, q, bound), fmt), timeout, q.path.name
-        )
+        out = answer(Source(**source), request)
     except KeyboardInterrupt:
         click.echo("kg: query interrupted", err=True)
         sys.stderr.flush()
@@ -112,7 +118,13 @@ def query(
         click.echo(f"kg: error: {err}", err=True)
         sys.stderr.flush()
         os._exit(EXIT_BAD_INPUT)
-    click.echo(out, nl=False)
+    click.echo(out.text, nl=False)
+    sys.exit(out.exit_code)
+
+
+def terminal_width() -> int | None:
+    """The terminal's width when output goes to one; none (full lines) when piped."""
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
 @main.command()

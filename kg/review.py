@@ -1,0 +1,236 @@
+"""``kg review``: a local web app over a built graph for curators and analysts.
+
+Pages (Flask, Jinja templates in ``kg/templates/review``, no JavaScript build step, nothing
+fetched from the network): the document list with filters, a document with every mention
+highlighted by role, a claim with its evidence across documents, a concept with its links.
+
+Writing actions compose a curation edit (:mod:`kg.curation`) and submit it through exactly the
+check ``kg edit apply`` runs: an accepted edit is recorded in ``curation/`` (replayed by the
+next ``kg build``) and the graph file updated; a rejected one shows the check's message and
+writes nothing. Every form carries a CSRF token (Flask-WTF); ``read_only`` removes the actions.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, abort, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFProtect
+from rdflib import Graph, URIRef
+
+from kg.curation import EditResult, alt_label, merger, reconcept, retraction, spurious, submit
+from kg.errors import InputError
+from kg.graphs import load_graph
+from kg.namespaces import ID, PRK, curie, expand_curie
+from kg.views import ROLES, Views, role_name
+
+#: Okabe–Ito colours, which readers with the common colour-vision deficiencies tell apart.
+PALETTE = {
+    "technique": "#E69F00",
+    "datatype": "#56B4E9",
+    "harm": "#D55E00",
+    "remedy": "#009E73",
+    "price": "#F0E442",
+    "actor": "#CC79A7",
+}
+
+
+@dataclass
+class Workspace:
+    """The graph file the app shows and the curation folder it writes to, reloaded when the
+    file changes (after an edit, or a rebuild)."""
+
+    graph_path: Path
+    curation: Path
+    read_only: bool = False
+    _views: Views | None = None
+    _stamp: tuple[int, int] = (0, 0)
+    documents_cache: list[Any] = field(default_factory=list)
+
+    def views(self) -> Views:
+        stat = self.graph_path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if self._views is None or stamp != self._stamp:
+            graph: Graph = load_graph(self.graph_path, "memory")
+            self._views, self._stamp = Views(graph), stamp
+            self.documents_cache = self._views.documents()
+        return self._views
+
+
+def create_app(
+    graph_path: Path, curation: Path, read_only: bool = False, curator: str | None = None
+) -> Flask:
+    """The review app for ``graph_path``; edits land in ``curation``."""
+    if not graph_path.exists():
+        raise InputError(f"{graph_path}: no such graph file (run kg build first)")
+    app = Flask(__name__, template_folder="templates/review")
+    app.config.update(SECRET_KEY=secrets.token_hex(32), WTF_CSRF_TIME_LIMIT=None)
+    CSRFProtect(app)
+    space = Workspace(graph_path, curation, read_only)
+    space.views()
+
+    @app.context_processor
+    def shared() -> dict[str, Any]:
+        return {
+            "palette": PALETTE,
+            "roles": [role_name(PRK[r]) for r in ROLES],
+            "read_only": space.read_only,
+            "curator": session.get("curator", curator or ""),
+            "curie": curie,
+            "key": _key,
+        }
+
+    @app.get("/")
+    def documents() -> str:
+        views = space.views()
+        docs = space.documents_cache
+        q = request.args
+        concept = q.get("concept", "").strip()
+        if concept:
+            try:
+                _, iri = views.resolve(concept)
+            except InputError:
+                iri = None
+            in_docs = views.documents_with(iri) if iri is not None else set()
+            docs = [d for d in docs if d.doc_id in in_docs]
+        if q.get("role"):
+            docs = [d for d in docs if d.counts.get(q["role"], 0)]
+        if q.get("outlet"):
+            docs = [d for d in docs if d.outlet == q["outlet"]]
+        if q.get("since"):
+            docs = [d for d in docs if d.date and d.date >= q["since"]]
+        if q.get("until"):
+            docs = [d for d in docs if d.date and d.date <= q["until"]]
+        if q.get("q"):
+            words = q["q"].casefold()
+            docs = [d for d in docs if words in (d.title + d.outlet + d.doc_id).casefold()]
+        outlets = sorted({d.outlet for d in space.documents_cache if d.outlet})
+        return render_template("documents.html", docs=docs, outlets=outlets, args=q)
+
+    @app.get("/doc/<doc_id>")
+    def document(doc_id: str) -> str:
+        views = space.views()
+        try:
+            doc = views.document(doc_id)
+        except InputError:
+            abort(404)
+        return render_template(
+            "document.html", doc=doc, concepts=views.concepts(), message=request.args.get("m")
+        )
+
+    @app.get("/claim/<path:key>")
+    def claim(key: str) -> str:
+        try:
+            found = space.views().claim(URIRef(ID + "claim/" + key))
+        except InputError:
+            abort(404)
+        if not found.evidence and not found.label:
+            abort(404)
+        return render_template("claim.html", claim=found, message=request.args.get("m"))
+
+    @app.get("/concept/<path:key>")
+    def concept(key: str) -> str:
+        views = space.views()
+        try:
+            found = views.concept(key)
+        except InputError:
+            abort(404)
+        return render_template(
+            "concept.html", concept=found, concepts=views.concepts(), message=request.args.get("m")
+        )
+
+    @app.post("/curator")
+    def set_curator() -> Any:
+        session["curator"] = request.form.get("curator", "").strip()
+        return redirect(request.form.get("next") or url_for("documents"))
+
+    def act(compose: Any, back: str) -> Any:
+        if space.read_only:
+            abort(403)
+        who = request.form.get("curator", "").strip() or session.get("curator", curator or "")
+        session["curator"] = who
+        try:
+            result: EditResult = submit(compose(who), space.graph_path, space.curation)
+        except InputError as err:
+            return _page_with(back, f"rejected: {err}", 422)
+        if not result.accepted:
+            return _page_with(back, "rejected: " + " / ".join(result.lines()), 422)
+        assert result.stored is not None
+        return redirect(f"{back}?m=recorded as {result.stored.name}")
+
+    def _page_with(back: str, message: str, status: int) -> Any:
+        endpoint, _, arg = back.strip("/").partition("/")
+        views = space.views()
+        if endpoint == "doc":
+            page = render_template(
+                "document.html",
+                doc=views.document(arg),
+                concepts=views.concepts(),
+                message=message,
+                rejected=True,
+            )
+        elif endpoint == "claim":
+            page = render_template(
+                "claim.html",
+                claim=views.claim(URIRef(ID + "claim/" + arg)),
+                message=message,
+                rejected=True,
+            )
+        else:
+            page = render_template(
+                "concept.html",
+                concept=views.concept(arg),
+                concepts=views.concepts(),
+                message=message,
+                rejected=True,
+            )
+        return page, status
+
+    def form(name: str) -> str:
+        return request.form.get(name, "").strip()
+
+    @app.post("/claim/<path:key>/retract")
+    def retract(key: str) -> Any:
+        iri = URIRef(ID + "claim/" + key)
+        return act(lambda who: retraction(iri, who, form("reason")), f"/claim/{key}")
+
+    @app.post("/mention/<key>/spurious")
+    def mark_spurious(key: str) -> Any:
+        iri = URIRef(ID + "mention/" + key)
+        return act(lambda who: spurious(iri, who, form("reason")), f"/doc/{form('doc')}")
+
+    @app.post("/mention/<key>/concept")
+    def change_concept(key: str) -> Any:
+        iri = URIRef(ID + "mention/" + key)
+        target = URIRef(expand_curie(form("concept")))
+        return act(lambda who: reconcept(iri, target, who, form("reason")), f"/doc/{form('doc')}")
+
+    @app.post("/altlabel")
+    def add_alt_label() -> Any:
+        target = URIRef(expand_curie(form("concept")))
+        back = f"/doc/{form('doc')}" if form("doc") else f"/concept/{form('concept')}"
+        return act(
+            lambda who: alt_label(target, form("label"), form("lang") or "zh", who, form("reason")),
+            back,
+        )
+
+    @app.post("/merge")
+    def merge() -> Any:
+        old, kept = URIRef(expand_curie(form("old"))), URIRef(expand_curie(form("kept")))
+        return act(lambda who: merger(old, kept, who, form("reason")), f"/concept/{form('old')}")
+
+    return app
+
+
+def _key(iri: URIRef, kind: str) -> str:
+    """The part of a minted IRI after ``id/KIND/``, as the app's URLs use it."""
+    return str(iri).removeprefix(f"{ID}{kind}/")
+
+
+def serve_review(app: Flask, bind: str) -> None:
+    """Run the app on ``bind`` (host:port) with Werkzeug's server, until stopped."""
+    host, _, port = bind.rpartition(":")
+    app.run(host=host or "127.0.0.1", port=int(port), debug=False, use_reloader=False)

@@ -1,0 +1,53 @@
+"""SPARQL query text, edited as text: the project's prefixes declared where a query leaves them
+out, and a block of bindings placed first in a query's outermost WHERE group.
+
+Both ways this project binds variables from outside a query use :func:`opening_where`: a
+shape's focus nodes (:mod:`kg.validate`) and query parameters for Oxigraph and remote endpoints
+(:mod:`kg.query`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.namespaces import PREFIXES
+
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.I)
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+_COMMENT = re.compile(r"(?m)(?:^|(?<=\s))#[^\n]*$")  # not the "#" inside <…#> IRIs
+
+
+def opening_where(text: str, block: str) -> str | None:
+    """SPARQL ``text`` with ``block`` first in its outermost WHERE group (None: no WHERE).
+
+    >>> opening_where("SELECT ?s WHERE { ?s ?p ?o }", "VALUES ?p { <urn:p> }")
+    'SELECT ?s WHERE {\\n  VALUES ?p { <urn:p> } ?s ?p ?o }'
+    """
+    m = re.search(r"\bWHERE\s*\{", text, re.I)
+    if m is None:
+        return None
+    return text[: m.end()] + "\n  " + block + text[m.end() :]
+
+
+def with_prefixes(text: str) -> str:
+    """``text`` with the project's prefixes it does not declare itself declared before it, on
+    the query's first line, so the engines' line numbers still match the user's file.
+
+    >>> with_prefixes("SELECT * { ?c a prk:Claim }").startswith("PREFIX prk: <https://")
+    True
+    >>> "PREFIX kt: <urn:mine#>" in with_prefixes("PREFIX kt: <urn:mine#> ASK {}")
+    True
+    """
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(_COMMENT.sub("", text))}
+    missing = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p not in declared]
+    return " ".join(missing) + " " + text if missing else text
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the form of a query, comments and prefixes aside.
+
+    >>> query_form("# a comment with ASK in it\\nPREFIX a: <urn:a#> CONSTRUCT { } WHERE { }")
+    'CONSTRUCT'
+    """
+    m = _FORM.search(_COMMENT.sub("", text))
+    return m.group(1).upper() if m else "SELECT"
