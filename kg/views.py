@@ -124,7 +124,8 @@ class Document:
 
     def spans(self) -> list[Span]:
         """The text cut at every mention and evidence boundary, each piece knowing its mentions
-        (the longest where mentions nest; all of them where several cover the same span) and whether it lies in an evidence sentence."""
+        (the longest where mentions nest; all of them where several cover the same span) and
+        whether it lies in an evidence sentence."""
         cuts = {0, len(self.text)}
         for m in self.mentions:
             cuts |= {m.begin, m.end}
