@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -381,9 +381,11 @@ def evaluation_json(ev: Evaluation) -> str:
     return json.dumps(ev.as_json(), ensure_ascii=False, indent=2)
 
 
-def evaluate_paths(gold: Path, docs: Path) -> Evaluation:
+def evaluate_paths(
+    gold: Path, docs: Path, progress: Callable[[str], None] | None = None
+) -> Evaluation:
     """Extract ``docs`` (a folder or file) and score the result against the ``gold`` file."""
-    extractions = extract_paths([docs])
+    extractions = extract_paths([docs], progress)
     texts = {x.doc.doc_id: x.doc.text for x in extractions}
     gold_spans = load_gold(gold, texts)
     in_gold = {g.doc for g in gold_spans}

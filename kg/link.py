@@ -19,6 +19,7 @@ import logging
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from kg.errors import InputError
-from kg.namespaces import ID, PRK, SCHEMES, curie
+from kg.namespaces import ID, PREFIXES, PRK, SCHEMES, curie
 
 SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
@@ -354,9 +355,31 @@ def propose_mappings(
     return out
 
 
+#: Prefixes SSSOM files need beyond the project's own (``PREFIXES``).
+_SSSOM_PREFIXES = {
+    "semapv": "https://w3id.org/semapv/vocab/",
+    "prkg": "https://w3id.org/prkg/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+}
+
+
 def candidates_tsv(candidates: Sequence[Candidate], vocab: Graph, dpv: Graph) -> str:
-    """Candidates as SSSOM TSV rows (no header block), ready to paste into a mapping file."""
+    """Candidates as an SSSOM TSV file (``sssom validate`` accepts it): the metadata block with
+    the CURIE map of every prefix the rows use, then the rows, ready to review and paste into a
+    mapping file."""
     buf = io.StringIO()
+    rows = [(curie(c.subject), curie(c.object)) for c in candidates]
+    used = {"skos", "semapv", "prkg"} | {i.split(":", 1)[0] for pair in rows for i in pair}
+    names = {**{p: str(ns) for p, ns in PREFIXES.items()}, **_SSSOM_PREFIXES}
+    buf.write("# curie_map:\n")
+    buf.writelines(f"#   {p}: {names[p]}\n" for p in sorted(used) if p in names)
+    buf.write(
+        "# mapping_set_id: https://w3id.org/prkg/mappings/proposed\n"
+        "# mapping_set_description: Candidates proposed by kg link propose (label similarity);"
+        " review each before accepting.\n"
+        "# license: https://creativecommons.org/licenses/by/4.0/\n"
+        f"# mapping_date: {date.today().isoformat()}\n"
+    )
     writer = csv.writer(buf, delimiter="\t", lineterminator="\n")
     writer.writerow(
         ["subject_id", "subject_label", "predicate_id", "object_id", "object_label"]

@@ -23,6 +23,7 @@ from kg.edits import Edit, edit_files, read_edit
 from kg.errors import InputError, UsageError
 from kg.executors import Executor, batched, make_executor
 from kg.extract import Extraction, extract
+from kg.fold import fold
 from kg.graphs import load_graph
 from kg.lexicon import Lexicon, build_lexicon, default_lexicon
 from kg.locks import writing
@@ -148,8 +149,13 @@ class BuildResult:
     def lines(self) -> Iterator[tuple[str, bool]]:
         """The build summary as ``kg build`` prints it: (line, whether it goes to stderr)."""
         c = self.counts
-        for problem in self.problems:
-            yield f"kg: not read: {problem.line()}", True
+        for text in fold(
+            self.problems,
+            key=lambda p: p.reason,
+            example=lambda p: p.where,
+            line=lambda p: p.line(),
+        ):
+            yield f"kg: not read: {text}", True
         yield (
             f"documents read: {c['documents']} ({c['reports']} reports after grouping copies)",
             False,
@@ -170,7 +176,7 @@ class BuildResult:
             yield f"validation: {c.get('validation', 'skipped')}", False
         else:
             yield self.report.summary(), False
-            yield from (("  " + finding.line(), False) for finding in self.report.findings)
+            yield from (("  " + text, False) for text in self.report.lines())
         yield from self._verdict()
 
     def _verdict(self) -> Iterator[tuple[str, bool]]:
@@ -243,9 +249,11 @@ def extract_inputs(
     return run(inputs, CorpusSink(), edits, executor, max_bytes=max_bytes, progress=progress)
 
 
-def extract_paths(paths: Iterable[Path | str]) -> list[Extraction]:
+def extract_paths(
+    paths: Iterable[Path | str], progress: Callable[[str], None] | None = None
+) -> list[Extraction]:
     """Extractions of ``paths``; any input that cannot be read raises :class:`InputError`."""
-    return run(paths, CorpusSink(), strict=True).extractions
+    return run(paths, CorpusSink(), strict=True, progress=progress).extractions
 
 
 def curation_edits(curation: Path | None) -> tuple[Edit, ...]:

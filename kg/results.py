@@ -146,10 +146,12 @@ def display_width(text: str) -> int:
     >>> display_width("人脸 data")
     9
     """
+    text = _ANSI.sub("", text) if "\x1b" in text else text
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-_TOKEN = re.compile(r"\[[^\[\]\s]{1,24}\|[a-z, ]+\]|[!-~]+|\s+|.")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_TOKEN = re.compile(r"\x1b\[[0-9;]*m|\[[^\[\]\s]{1,24}\|[a-z, ]+\]|[!-~]+|\s+|.")
 
 
 def wrap(text: str, width: int) -> list[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kg.namespaces import curie
-from kg.results import wrap
+from kg.results import display_width, wrap
 from kg.views import Claim, Concept, Document, Evidence, Mention, Views
 
 #: ANSI colours per role (used only when writing to a terminal).
@@ -33,6 +33,7 @@ def marked(
     """``quote`` (which begins at offset ``start`` of its document) with each mention inside it
     written ``[span|role]``; negated mentions ``[span|role, negated]``.
 
+    >>> from rdflib import URIRef
     >>> m = Mention(URIRef("urn:m"), 12, 14, "人脸", "datatype", None, "", "", False, False)
     >>> marked("出售人脸照片", 10, [m])
     '出售[人脸|datatype]照片'
@@ -115,11 +116,21 @@ def show_concept(concept: Concept, width: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def fit(text: str, width: int) -> str:
+    """Every line of ``text`` within ``width`` columns, wrapped lines keeping their indent."""
+    out = []
+    for line in text.splitlines():
+        indent = line[: len(line) - len(line.lstrip())]
+        out += [line] if display_width(line) <= width else _para(line.strip(), width, indent)
+    return "\n".join(out) + "\n"
+
+
 def show(views: Views, key: str, width: int, style: Style = plain) -> str:
     """The claim, document or concept ``key`` names (id, CURIE, IRI or concept label)."""
     kind, iri = views.resolve(key)
     if kind == "claim":
-        return show_claim(views.claim(iri), width, style)
+        return fit(show_claim(views.claim(iri), width, style), width)
     if kind == "document":
-        return show_document(views.document(key if ":" not in key else str(iri)), width, style)
-    return show_concept(views.concept(key), width)
+        doc = views.document(key if ":" not in key else str(iri))
+        return fit(show_document(doc, width, style), width)
+    return fit(show_concept(views.concept(key), width), width)

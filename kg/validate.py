@@ -28,6 +28,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
+from kg.fold import fold
 from kg.formats import read_turtle
 from kg.namespaces import NIF, bind_all
 from kg.resources import waivers_path
@@ -62,6 +63,18 @@ class Report:
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
+
+    def lines(self, folded: bool = True) -> list[str]:
+        """Each finding on a line; with ``folded``, one line per rule and message with a count
+        and the first few nodes."""
+        if not folded:
+            return [f.line() for f in self.findings]
+        return fold(
+            self.findings,
+            key=lambda f: f"{f.severity}: rule {f.shape}: {f.message}",
+            example=lambda f: f.focus + (f" ({f.value})" if f.value else ""),
+            line=Finding.line,
+        )
 
     def summary(self) -> str:
         state = "conforms" if self.conforms else "does NOT conform"

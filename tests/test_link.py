@@ -210,10 +210,21 @@ def test_kg_link_propose_writes_sssom_rows_that_read_back(tmp_path: Path) -> Non
     out = tmp_path / "candidates.tsv"
     result = CliRunner().invoke(
         main,
-        ["link", "propose", "--dpv", str(DPV_DIR), "--all", "--min-score", "0.9", "--out", out],
+        [
+            "link",
+            "propose",
+            "--dpv",
+            str(DPV_DIR),
+            "--all",
+            "--min-score",
+            "0.9",
+            "--out",
+            out,
+        ],
     )
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")), delimiter="\t"))
+    body = [ln for ln in out.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+    rows = list(csv.DictReader(io.StringIO("\n".join(body)), delimiter="\t"))
     assert rows and all(r["mapping_justification"] == "semapv:LexicalMatching" for r in rows)
     assert {"subject_id": "kh:extortion", "object_id": "risk:Extortion"}.items() <= next(
         r for r in rows if r["subject_id"] == "kh:extortion"
@@ -243,3 +254,20 @@ def test_json_ld_uses_the_published_context(tmp_path: Path) -> None:
     assert {"modality", "evidence", "supportingDocuments"} <= set(claim)
     mention = next(n for n in data["@graph"] if n.get("type") == "prk:Mention")
     assert isinstance(mention["quote"], str) and int(mention["begin"]) < int(mention["end"])
+
+
+def test_proposed_mappings_pass_sssom_validate(tmp_path: Path) -> None:
+    """`kg link propose` writes a complete SSSOM file (metadata block and CURIE map), which
+    sssom-py's own validator accepts."""
+    import subprocess
+    import sys
+
+    from kg.cli import main
+
+    out = tmp_path / "proposed.sssom.tsv"
+    result = CliRunner().invoke(main, ["link", "propose", "--dpv", str(DPV_DIR), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("# curie_map:")
+    sssom = Path(sys.executable).parent / "sssom"
+    checked = subprocess.run([str(sssom), "validate", str(out)], capture_output=True, text=True)
+    assert checked.returncode == 0 and "Error" not in checked.stderr, checked.stderr[-500:]

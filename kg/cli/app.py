@@ -36,14 +36,18 @@ class KgGroup(click.Group):
 
 @click.group(cls=KgGroup)
 @click.version_option(__version__, prog_name="kg")
-def main() -> None:
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+@click.pass_context
+def main(ctx: click.Context, quiet: bool) -> None:
     """Privacy-risk claim knowledge graph: Chinese news on face/identity data trade → RDF."""
+    ctx.meta["kg.quiet"] = quiet
 
 
 def with_progress(label: str, work: Callable[..., T]) -> T:
     """Run ``work(progress=...)`` with a progress bar on stderr when it is a terminal (one step
-    per document), quietly otherwise."""
-    if not sys.stderr.isatty():
+    per document), quietly otherwise or with ``kg --quiet``."""
+    ctx = click.get_current_context(silent=True)
+    if not sys.stderr.isatty() or (ctx is not None and ctx.meta.get("kg.quiet")):
         return work()
     with click.progressbar(
         length=0, label=label, file=sys.stderr, show_pos=True, show_percent=False

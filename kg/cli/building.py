@@ -93,6 +93,9 @@ def build(inputs: tuple[str, ...], **options: Any) -> None:
 @click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
 @click.option("--waivers", type=click.Path(path_type=Path), help="Extra reviewed waivers file.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+@click.option(
+    "--all", "every", is_flag=True, help="Every finding on its own line (default: repeats folded)."
+)
 @lang_option
 @click.option(
     "--engine",
@@ -102,7 +105,9 @@ def build(inputs: tuple[str, ...], **options: Any) -> None:
     help="fast: pySHACL for SHACL Core, SPARQL constraints once per shape in Oxigraph; "
     "pyshacl: pySHACL alone (same report, slower).",
 )
-def validate(graph_path: Path, waivers: Path | None, as_json: bool, lang: str, engine: str) -> None:
+def validate(
+    graph_path: Path, waivers: Path | None, as_json: bool, lang: str, engine: str, every: bool
+) -> None:
     """Validate a graph file against the SHACL shapes; exit 1 when it does not conform."""
 
     report = validate_file(graph_path, waivers, lang, engine)
@@ -115,8 +120,8 @@ def validate(graph_path: Path, waivers: Path | None, as_json: bool, lang: str, e
             )
         )
     else:
-        for finding in report.findings:
-            click.echo(finding.line())
+        for text in report.lines(folded=not every):
+            click.echo(text)
         click.echo(report.summary())
     if not report.conforms:
         sys.exit(EXIT_VIOLATIONS)
@@ -179,7 +184,7 @@ def eval_(
     """Score the extractor against gold annotations: precision, recall, F1 per role, the
     missed, spurious and wrong-role counts, and concept accuracy."""
 
-    result = evaluate_paths(gold, docs)
+    result = with_progress("extracting", partial(evaluate_paths, gold, docs))
     if as_json:
         click.echo(evaluation_json(result))
     else:
