@@ -110,37 +110,37 @@ def create_app(
         outlets = sorted({d.outlet for d in space.documents_cache if d.outlet})
         return render_template("documents.html", docs=docs, outlets=outlets, args=q)
 
-    @app.get("/doc/<doc_id>")
-    def document(doc_id: str) -> str:
+    def page(kind: str, key: str, message: str | None, rejected: bool = False) -> str:
+        """A document (``doc``), claim or concept page, with a message above it."""
         views = space.views()
+        shown = {"message": message, "rejected": rejected}
         try:
-            doc = views.document(doc_id)
+            if kind == "doc":
+                doc = views.document(key)
+                return render_template("document.html", doc=doc, concepts=views.concepts(), **shown)
+            if kind == "claim":
+                found = views.claim(URIRef(ID + "claim/" + key))
+                if not found.evidence and not found.label:
+                    abort(404)
+                return render_template("claim.html", claim=found, **shown)
+            found_concept = views.concept(key)
         except InputError:
             abort(404)
         return render_template(
-            "document.html", doc=doc, concepts=views.concepts(), message=request.args.get("m")
+            "concept.html", concept=found_concept, concepts=views.concepts(), **shown
         )
+
+    @app.get("/doc/<doc_id>")
+    def document(doc_id: str) -> str:
+        return page("doc", doc_id, request.args.get("m"))
 
     @app.get("/claim/<path:key>")
     def claim(key: str) -> str:
-        try:
-            found = space.views().claim(URIRef(ID + "claim/" + key))
-        except InputError:
-            abort(404)
-        if not found.evidence and not found.label:
-            abort(404)
-        return render_template("claim.html", claim=found, message=request.args.get("m"))
+        return page("claim", key, request.args.get("m"))
 
     @app.get("/concept/<path:key>")
     def concept(key: str) -> str:
-        views = space.views()
-        try:
-            found = views.concept(key)
-        except InputError:
-            abort(404)
-        return render_template(
-            "concept.html", concept=found, concepts=views.concepts(), message=request.args.get("m")
-        )
+        return page("concept", key, request.args.get("m"))
 
     @app.post("/curator")
     def set_curator() -> Any:
@@ -162,32 +162,8 @@ def create_app(
         return redirect(f"{back}?m=recorded as {result.stored.name}")
 
     def _page_with(back: str, message: str, status: int) -> Any:
-        endpoint, _, arg = back.strip("/").partition("/")
-        views = space.views()
-        if endpoint == "doc":
-            page = render_template(
-                "document.html",
-                doc=views.document(arg),
-                concepts=views.concepts(),
-                message=message,
-                rejected=True,
-            )
-        elif endpoint == "claim":
-            page = render_template(
-                "claim.html",
-                claim=views.claim(URIRef(ID + "claim/" + arg)),
-                message=message,
-                rejected=True,
-            )
-        else:
-            page = render_template(
-                "concept.html",
-                concept=views.concept(arg),
-                concepts=views.concepts(),
-                message=message,
-                rejected=True,
-            )
-        return page, status
+        kind, _, key = back.strip("/").partition("/")
+        return page(kind, key, message, rejected=True), status
 
     def form(name: str) -> str:
         return request.form.get(name, "").strip()
