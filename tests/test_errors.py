@@ -73,6 +73,21 @@ CASES = [
         "refused",
     ),
     ("empty graph", {"g.ttl": ""}, ["validate", "{d}/g.ttl"], "no triples"),
+    (
+        "show on a malformed graph",
+        {"g.ttl": "<a> <b"},
+        ["show", "x", "--graph", "{d}/g.ttl"],
+        "malformed",
+    ),
+    ("report on a missing graph", {}, ["report", "--graph", "{d}/nope.ttl"], "nope.ttl"),
+    ("review on a missing graph", {}, ["review", "--graph", "{d}/nope.ttl"], "nope.ttl"),
+    (
+        "query with a bad parameter",
+        {"g.ttl": GOOD_GRAPH},
+        ["query", "corroborated-claims", "--param", "minReports=two", "--graph", "{d}/g.ttl"],
+        "whole number",
+    ),
+    ("query from a missing file", {}, ["query", "{d}/q.rq"], "q.rq"),
 ]
 
 

@@ -58,9 +58,10 @@ def review_command(
     graph_path: Path, curation_dir: Path, bind: str, read_only: bool, curator: str | None
 ) -> None:
     """Open a local web app to read documents, claims and concepts and to curate them."""
+    app = create_app(graph_path, curation_dir, read_only, curator)
     click.echo(
         f"kg review on http://{bind}/ ({'read-only' if read_only else 'curating'}; "
         "Ctrl-C stops it)",
         err=True,
     )
-    serve_review(create_app(graph_path, curation_dir, read_only, curator), bind)
+    serve_review(app, bind)
