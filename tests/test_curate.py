@@ -188,9 +188,12 @@ def test_a_deprecated_concept_reports_live_claims_with_the_replacement(ws: Works
     code, out = ws.apply(ws.edit("deprecate.ru", body, "one concept is enough"))
     assert code == 0, out
     ws.build()
-    code, out = ws.kg("validate", ws.graph_path)
+    code, out = ws.kg("validate", ws.graph_path, "--all")
     assert code == 0  # a warning, not a violation
     assert "prk:ClaimOnDeprecatedConceptShape" in out and "(value: kd:face-data)" in out
+    code, folded = ws.kg("validate", ws.graph_path)
+    assert code == 0 and "rule prk:ClaimOnDeprecatedConceptShape" in folded
+    assert len(folded.splitlines()) < len(out.splitlines())  # four warnings, one line
 
 
 def test_a_merge_keeps_the_old_iri_resolvable(ws: Workspace) -> None:
