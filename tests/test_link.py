@@ -250,9 +250,9 @@ def test_json_ld_uses_the_published_context(tmp_path: Path) -> None:
     data = json.loads(out.read_text(encoding="utf-8"))
     shipped_context = json.loads(CliRunner().invoke(main, ["export", "context"]).output)
     assert data["@context"] == shipped_context["@context"]
-    claim = next(n for n in data["@graph"] if n.get("type") == "prk:Claim")
+    claim = next(n for n in data["@graph"] if n.get("type") == ["prk:Claim"])
     assert {"modality", "evidence", "supportingDocuments"} <= set(claim)
-    mention = next(n for n in data["@graph"] if n.get("type") == "prk:Mention")
+    mention = next(n for n in data["@graph"] if n.get("type") == ["prk:Mention"])
     assert isinstance(mention["quote"], str) and int(mention["begin"]) < int(mention["end"])
 
 
