@@ -244,7 +244,9 @@ def test_diff_reports_changed_claims_in_words_and_json(ws: Workspace) -> None:
     assert ws.kg("diff", old, ws.root / "missing.ttl")[0] == 2
     code, out = ws.kg("diff", old, ws.graph_path, "--json")
     data = json.loads(out)
-    assert data["claims"]["changed"] == [str(claim)] and data["mappings"]["added"] == []
+    assert [c["iri"] for c in data["claims"]["changed"]] == [str(claim)]
+    assert data["claims"]["changed"][0]["label"] and data["claims"]["changed"][0]["evidence"]
+    assert data["mappings"]["added"] == []
 
 
 def test_checking_an_edit_leaves_the_graph_as_it_was(seed_graph: Graph, tmp_path: Path) -> None:

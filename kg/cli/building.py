@@ -13,7 +13,7 @@ import click
 from rdflib import URIRef
 
 from kg.cli.app import echo_lines, graph_option, lang_option, main, with_progress
-from kg.diff import diff_graphs, diff_lines
+from kg.diff import diff_graphs, diff_lines, differ
 from kg.diff import history as edit_history
 from kg.errors import EXIT_VIOLATIONS
 from kg.evaluate import evaluate_paths, evaluation_json, format_errors, format_scores
@@ -140,7 +140,7 @@ def diff(old: Path, new: Path, as_json: bool) -> None:
     else:
         for line in diff_lines(result):
             click.echo(line)
-    if any(values for kinds in result.values() for values in kinds.values()):
+    if differ(result):
         sys.exit(EXIT_VIOLATIONS)
 
 
