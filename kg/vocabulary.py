@@ -2,7 +2,7 @@
 provisions and the SSSOM mappings), the SHACL shapes, the JSON-LD context and the cleaning rules.
 
 Each is read once per process and cached; a malformed file is a one-line
-:class:`~kg.errors.DataFileError` naming it. The mappings are read with sssom-py and kept as
+:class:`~kg.errors.DataFileError` naming it. The mappings are read by :mod:`kg.link` and kept as
 N-Triples in a cache folder, keyed by the tables' digest.
 """
 
@@ -51,8 +51,8 @@ def cache_dir() -> Path:
 def mappings_graph() -> Graph:
     """The reviewed SSSOM mappings as triples.
 
-    Reading SSSOM (sssom-py: pandas, LinkML validation) takes seconds for a few hundred rows,
-    so the triples are kept in :func:`cache_dir`, keyed by the digest of the mapping files and
+    Reading and checking the tables and minting their records is kept out of every start-up:
+    the triples are kept in :func:`cache_dir`, keyed by the digest of the mapping files and
     of the code that reads them: an edited table is read and validated again. A cache that
     cannot be written is not an error (the tables are read each time).
     """

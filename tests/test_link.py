@@ -271,3 +271,53 @@ def test_proposed_mappings_pass_sssom_validate(tmp_path: Path) -> None:
     sssom = Path(sys.executable).parent / "sssom"
     checked = subprocess.run([str(sssom), "validate", str(out)], capture_output=True, text=True)
     assert checked.returncode == 0 and "Error" not in checked.stderr, checked.stderr[-500:]
+
+
+def _sssom_py_accepts(path: Path) -> bool:
+    """sssom-py's verdict with the checks kg.link makes (prefix map complete, CURIEs strict)."""
+    import logging
+
+    from sssom.constants import SchemaValidationType
+    from sssom.parsers import parse_sssom_table
+    from sssom.validators import validate
+
+    logging.getLogger().setLevel(logging.CRITICAL)
+    try:
+        msdf = parse_sssom_table(path, sep="\t")
+    except Exception:  # noqa: BLE001 - pandas/yaml/linkml raise many types
+        return False
+    checks = [SchemaValidationType.PrefixMapCompleteness, SchemaValidationType.StrictCurieFormat]
+    return not any(r.results for r in validate(msdf, checks, fail_on_error=False).values())
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [row("kd:name", "skos:exactMatch", "pd:Name")],
+        [row("kd:name", "skos:exactMatch", "nope:Name")],
+        [row("kd:name", "nope:exactMatch", "pd:Name")],
+        [row("kd:name", "skos:exactMatch", "pd:Name"), row("kh:fraud", "skos:broadMatch", "x:y")],
+        [row("kd:name", "skos:exactMatch", "Name")],
+    ],
+    ids=["good", "unknown object prefix", "unknown predicate prefix", "second row", "not a curie"],
+)
+def test_the_light_reader_is_at_least_as_strict_as_sssom_py(
+    tmp_path: Path, rows: list[str]
+) -> None:
+    """What sssom-py rejects, kg rejects; kg also refuses an id with no prefix at all ("Name"),
+    which sssom-py lets through."""
+    path = sssom(tmp_path, *rows)
+    try:
+        read_mappings(path)
+        ours = True
+    except InputError:
+        ours = False
+    theirs = _sssom_py_accepts(path)
+    assert ours <= theirs and ours == (rows == [row("kd:name", "skos:exactMatch", "pd:Name")])
+
+
+def test_the_shipped_tables_pass_sssom_py_too() -> None:
+    for path in sorted(
+        (Path(__file__).resolve().parent.parent / "ontology" / "mappings").glob("*.sssom.tsv")
+    ):
+        assert _sssom_py_accepts(path), path
