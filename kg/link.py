@@ -1,9 +1,9 @@
 """Links to other privacy-law datasets: W3C DPV mappings and legal provisions.
 
 Mappings are data: SSSOM TSV files in ``ontology/mappings/`` (read with PyYAML, csv and
-curies), one row per mapping with its justification, confidence and curator. The build turns each row into the direct
-triple (``kd:face-photo skos:broadMatch pd:Picture``) plus an SSSOM mapping record carrying its
-metadata, with an IRI minted from the row's content.
+curies), one row per mapping with its justification, confidence and curator. The build turns
+each row into the direct triple (``kd:face-photo skos:broadMatch pd:Picture``) plus an SSSOM
+mapping record carrying its metadata, with an IRI minted from the row's content.
 
 :func:`check_mappings` compares the mappings with the real DPV files: every target must be
 defined there and not deprecated; :func:`propose_mappings` suggests targets for unmapped
