@@ -29,7 +29,7 @@ from rdflib.query import Result
 
 from kg.errors import InputError, QueryTimeout, UsageError
 from kg.graphs import endpoint_graph, load_graph, select
-from kg.namespaces import PREFIXES
+from kg.namespaces import expand_curie
 from kg.resources import query_files
 from kg.results import render
 from kg.sparqltext import opening_where, query_form, with_prefixes
@@ -196,10 +196,8 @@ def _iri(value: str) -> URIRef | None:
     """An IRI written in full or as a prefixed name with one of the project's prefixes."""
     if re.match(r"^[a-z][a-z0-9+.-]*://\S+$", value) or value.startswith("urn:"):
         return URIRef(value)
-    prefix, sep, local = value.partition(":")
-    if sep and prefix in PREFIXES and local and not local.startswith("//"):
-        return URIRef(PREFIXES[prefix] + local)
-    return None
+    expanded = expand_curie(value)
+    return URIRef(expanded) if expanded != value and value.partition(":")[2] else None
 
 
 def bind_params(

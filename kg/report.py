@@ -36,122 +36,120 @@ def rows(graph: Graph, name: str, **params: str) -> list[dict[str, str]]:
     ]
 
 
+def _figure(width: float, height: float) -> tuple[Any, Any]:
+    """A new matplotlib figure and axes, drawn off-screen."""
+    import matplotlib  # heavy: imported only when a report is made
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    return plt.subplots(figsize=(width, height))
+
+
 def _svg(figure: Any) -> str:
+    """The figure as an SVG element to inline in the page (the figure is closed)."""
+    from matplotlib import pyplot as plt
+
     out = io.StringIO()
     figure.savefig(out, format="svg", bbox_inches="tight")
+    plt.close(figure)
     text = out.getvalue()
     return text[text.index("<svg") :]
 
 
 def price_chart(prices: list[dict[str, str]]) -> str:
     """Unit prices over time, one series per data type and currency, log scale."""
-    import matplotlib  # heavy: imported only when a report is made
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
     series: dict[str, list[tuple[date, float]]] = defaultdict(list)
     for p in prices:
         if p["date"] and p["unitPrice"]:
             key = f"{p['itemLabel'] or 'unspecified'} ({p['currency']})"
             series[key].append((date.fromisoformat(p["date"]), float(p["unitPrice"])))
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fig, ax = _figure(9, 4.5)
     markers = "osD^v<>p"
     for i, (key, points) in enumerate(sorted(series.items())):
         xs, ys = zip(*sorted(points), strict=True)
-        ax.plot(
-            xs,
-            ys,
-            marker=markers[i % len(markers)],
-            linestyle=":",
-            label=key,
-            color=COLOURS[i % len(COLOURS)],
-        )
+        colour, marker = COLOURS[i % len(COLOURS)], markers[i % len(markers)]
+        ax.plot(xs, ys, marker=marker, linestyle=":", label=key, color=colour)
     ax.set_yscale("log")
     ax.set_ylabel("unit price (per item)")
     ax.set_title("Unit prices over time, by data type and currency")
     ax.grid(alpha=0.3)
     if series:
         ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1, 0.5))
-    svg = _svg(fig)
-    plt.close(fig)
-    return svg
+    return _svg(fig)
 
 
-def flow_chart(chains: list[dict[str, str]], top: int = 8) -> str:
-    """Technique → data type → harm as three columns of boxes joined by bands as wide as the
-    number of documents that state the chain (the top ``top`` of each column)."""
-    import matplotlib
+Chain = tuple[str, str, str]
+CHAIN_COLUMNS = ("techniqueLabel", "dataTypeLabel", "harmLabel")
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-    from matplotlib.patches import Polygon, Rectangle
 
-    columns = ("techniqueLabel", "dataTypeLabel", "harmLabel")
-    seen = {tuple(r[c] for c in columns) + (r["doc"],) for r in chains}
-    weight = Counter(t[:3] for t in seen)
-    keep = [
-        {
-            k
-            for k, _ in Counter(
-                {v: sum(n for t, n in weight.items() if t[i] == v) for v in {t[i] for t in weight}}
-            ).most_common(top)
-        }
-        for i in range(3)
-    ]
-    flows = {t: n for t, n in weight.items() if all(t[i] in keep[i] for i in range(3))}
-    fig, ax = plt.subplots(figsize=(10, 6))
-    total = max(sum(flows.values()), 1)
-    boxes: list[dict[str, tuple[float, float]]] = []
+def chain_weights(chains: list[dict[str, str]], top: int = 8) -> dict[Chain, int]:
+    """Documents stating each technique → data type → harm chain, keeping the chains whose three
+    values are each among the ``top`` of their column."""
+    weight = Counter(t[:3] for t in {tuple(r[c] for c in (*CHAIN_COLUMNS, "doc")) for r in chains})
+    keep = []
+    for i in range(3):
+        column: Counter[str] = Counter()
+        for t, n in weight.items():
+            column[t[i]] += n
+        keep.append({v for v, _ in column.most_common(top)})
+    return {t: n for t, n in weight.items() if all(t[i] in keep[i] for i in range(3))}  # type: ignore[misc]
+
+
+def _columns(ax: Any, flows: dict[Chain, int], total: int) -> list[dict[str, float]]:
+    """Draw each column's boxes, largest first; the top of each box, by column and value."""
+    from matplotlib.patches import Rectangle
+
+    tops = []
     for i in range(3):
         sizes: Counter[str] = Counter()
         for t, n in flows.items():
             sizes[t[i]] += n
         y, placed = 0.0, {}
         for value, n in sorted(sizes.items(), key=lambda kv: -kv[1]):
-            h = n / total
-            placed[value] = (y, h)
-            ax.add_patch(Rectangle((i * 2, y), 0.25, h, color=COLOURS[i], alpha=0.9))
-            ax.text(
-                i * 2 + (0.3 if i < 2 else 0.3),
-                y + h / 2,
-                f"{value} ({n})",
-                va="center",
-                fontsize=8,
-            )
-            y += h + 0.02
-        boxes.append(placed)
+            placed[value] = y
+            ax.add_patch(Rectangle((i * 2, y), 0.25, n / total, color=COLOURS[i], alpha=0.9))
+            ax.text(i * 2 + 0.3, y + n / total / 2, f"{value} ({n})", va="center", fontsize=8)
+            y += n / total + 0.02
+        tops.append(placed)
+    return tops
+
+
+def _bands(ax: Any, flows: dict[Chain, int], tops: list[dict[str, float]], total: int) -> None:
+    """Draw the bands between neighbouring columns, stacked inside each box."""
+    from matplotlib.patches import Polygon
+
     for step in range(2):
-        offsets_out: dict[str, float] = defaultdict(float)
-        offsets_in: dict[str, float] = defaultdict(float)
         pairs: Counter[tuple[str, str]] = Counter()
         for t, n in flows.items():
             pairs[(t[step], t[step + 1])] += n
+        out: dict[str, float] = defaultdict(float)
+        into: dict[str, float] = defaultdict(float)
         for (a, b), n in sorted(pairs.items(), key=lambda kv: -kv[1]):
             h = n / total
-            ya = boxes[step][a][0] + offsets_out[a]
-            yb = boxes[step + 1][b][0] + offsets_in[b]
-            offsets_out[a] += h
-            offsets_in[b] += h
+            ya, yb = tops[step][a] + out[a], tops[step + 1][b] + into[b]
+            out[a] += h
+            into[b] += h
             x0, x1 = step * 2 + 0.25, step * 2 + 2
-            ax.add_patch(
-                Polygon(
-                    [(x0, ya), (x1, yb), (x1, yb + h), (x0, ya + h)],
-                    color=COLOURS[step],
-                    alpha=0.25,
-                    linewidth=0,
-                )
-            )
+            corners = [(x0, ya), (x1, yb), (x1, yb + h), (x0, ya + h)]
+            ax.add_patch(Polygon(corners, color=COLOURS[step], alpha=0.25, linewidth=0))
+
+
+def flow_chart(chains: list[dict[str, str]], top: int = 8) -> str:
+    """Technique → data type → harm as three columns of boxes joined by bands as wide as the
+    number of documents that state the chain (the top ``top`` of each column)."""
+    flows = chain_weights(chains, top)
+    total = max(sum(flows.values()), 1)
+    fig, ax = _figure(10, 6)
+    _bands(ax, flows, _columns(ax, flows, total), total)
     ax.set_xlim(-0.1, 6)
-    ax.set_ylim(-0.05, max((y + h for b in boxes for y, h in b.values()), default=1) + 0.05)
+    ax.set_ylim(-0.05, 1 + 0.02 * top + 0.05)
     ax.invert_yaxis()
     ax.axis("off")
     for i, name in enumerate(("technique", "data type", "harm")):
         ax.text(i * 2, -0.03, name, fontsize=10, fontweight="bold")
     ax.set_title("Attack chains: technique → data type → harm (band width: documents)")
-    svg = _svg(fig)
-    plt.close(fig)
-    return svg
+    return _svg(fig)
 
 
 def report_context(graph: Graph, top: int = 10) -> dict[str, Any]:

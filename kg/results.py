@@ -179,12 +179,12 @@ def wrap(text: str, width: int) -> list[str]:
             if token.isspace():
                 continue
         while w > width:  # a token wider than a line: split it where it must be
-            room = width - used
-            head = ""
+            room, head, taken = width - used, "", 0
             for ch in token:
-                if display_width(head + ch) > room:
-                    break
-                head += ch
+                cw = display_width(ch)
+                if taken + cw > room and (head or current):
+                    break  # (an empty line takes one character, however wide)
+                head, taken = head + ch, taken + cw
             lines.append(current + head)
             current, used, token = "", 0, token[len(head):]
             w = display_width(token)

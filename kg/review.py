@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
+from urllib.parse import urlencode
 
 from flask import Flask, abort, current_app, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
@@ -182,23 +183,22 @@ def set_curator() -> Any:
 
 
 def act(compose: Any, back: str) -> Any:
-    if _space().read_only:
+    """Write the edit ``compose`` makes for the curator and submit it; back to the page ``back``
+    with the stored file's name, or that page again with the rejection (nothing written)."""
+    space = _space()
+    if space.read_only:
         abort(403)
-    who = request.form.get("curator", "").strip() or session.get("curator", _space().curator or "")
-    session["curator"] = who
     try:
-        result: EditResult = submit(compose(who), _space().graph_path, _space().curation)
+        result: EditResult = submit(
+            compose(session.get("curator", space.curator or "")), space.graph_path, space.curation
+        )
+        problem = None if result.accepted else " / ".join(result.lines())
     except InputError as err:
-        return _page_with(back, f"rejected: {err}", 422)
-    if not result.accepted:
-        return _page_with(back, "rejected: " + " / ".join(result.lines()), 422)
-    assert result.stored is not None
-    return redirect(f"{back}?m=recorded as {result.stored.name}")
-
-
-def _page_with(back: str, message: str, status: int) -> Any:
-    kind, _, key = back.strip("/").partition("/")
-    return page(kind, key, message, rejected=True), status
+        problem = str(err)
+    if problem is not None or result.stored is None:
+        kind, _, key = back.strip("/").partition("/")
+        return page(kind, key, f"rejected: {problem}", rejected=True), 422
+    return redirect(f"{back}?{urlencode({'m': f'recorded as {result.stored.name}'})}")
 
 
 def form(name: str) -> str:

@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from kg.errors import InputError
-from kg.namespaces import DPV, ID, NIF, PRK, SCHEMA, curie, expand_curie
+from kg.namespaces import NIF, PRK, SCHEMA, curie, expand_curie
 
 #: Roles by their IRI's local name, in the order a legend lists them.
 ROLES = ("TechniqueRole", "DataTypeRole", "HarmRole", "RemedyRole", "PriceRole", "ActorRole")
@@ -255,21 +255,26 @@ class Views:
         for m in g.subjects(RDF.type, PRK.Mention):
             doc = g.value(m, NIF.referenceContext)
             counts.setdefault(as_iri(doc), Counter())[role_name(g.value(m, PRK.role))] += 1
-        docs = []
-        for d in g.subjects(RDF.type, PRK.Document):
-            docs.append(
-                Document(
-                    as_iri(d),
-                    text(g, d, DCTERMS.identifier),
-                    text(g, d, DCTERMS.title),
-                    label(g, g.value(d, PRK.outlet), "zh"),
-                    text(g, d, DCTERMS.issued),
-                    text(g, d, SCHEMA.url),
-                    curie(as_iri(g.value(d, PRK.report))) if g.value(d, PRK.report) else "",
-                    counts=counts.get(d, Counter()),
-                )
-            )
+        docs = [
+            self._summary(d, counts.get(as_iri(d), Counter()))
+            for d in g.subjects(RDF.type, PRK.Document)
+        ]
         return sorted(docs, key=lambda d: d.doc_id)
+
+    def _summary(self, d: Node, counts: Counter[str]) -> Document:
+        """A document's title, outlet, date, URL and report, with its mention ``counts``."""
+        g = self.graph
+        report = g.value(d, PRK.report)
+        return Document(
+            as_iri(d),
+            text(g, d, DCTERMS.identifier),
+            text(g, d, DCTERMS.title),
+            label(g, g.value(d, PRK.outlet), "zh"),
+            text(g, d, DCTERMS.issued),
+            text(g, d, SCHEMA.url),
+            curie(as_iri(report)) if report is not None else "",
+            counts=counts,
+        )
 
     def document(self, doc_id: str) -> Document:
         """One document with its text, every mention, evidence sentence and price."""
@@ -277,9 +282,7 @@ class Views:
         kind, iri = self.resolve(doc_id)
         if kind != "document":
             raise InputError(f"{doc_id}: not a document")
-        doc = next(d for d in self.documents() if d.iri == iri)
-        doc.text = text(g, iri, NIF.isString)
-        doc.mentions = sorted(
+        mentions = sorted(
             (
                 self.mention(m)
                 for m in g.subjects(NIF.referenceContext, iri)
@@ -287,6 +290,8 @@ class Views:
             ),
             key=lambda m: (m.begin, m.end),
         )
+        doc = self._summary(iri, Counter(m.role for m in mentions))
+        doc.text, doc.mentions = text(g, iri, NIF.isString), mentions
         doc.evidence = sorted(
             (
                 self.evidence(ev, claim)
@@ -330,15 +335,8 @@ class Views:
                 concepts.append((role, as_iri(c), label(g, c, "zh"), label(g, c, "en")))
                 for rel in (*MATCHES, PRK.governedBy):
                     for target in sorted(g.objects(c, rel), key=str):
-                        links.append(
-                            (
-                                label(g, c, "en"),
-                                curie(as_iri(rel)),
-                                curie(as_iri(target))
-                                if str(target).startswith(str(DPV))
-                                else label(g, target, "en"),
-                            )
-                        )
+                        # a DPV term has no label in the graph: label() gives its CURIE
+                        links.append((label(g, c, "en"), curie(as_iri(rel)), label(g, target)))
         evidence = sorted(
             (self.evidence(ev, iri) for ev in g.objects(iri, PRK.evidence)),
             key=lambda e: (e.doc, e.begin),
@@ -420,8 +418,3 @@ class Views:
             for c in g.subjects(RDF.type, SKOS.Concept)
             if isinstance(c, URIRef)
         )
-
-
-def claim_iri(key: str) -> URIRef:
-    """A claim's IRI from its CURIE (``id:claim/…``) or IRI."""
-    return URIRef(expand_curie(key)) if not key.startswith(str(ID)) else URIRef(key)

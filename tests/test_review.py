@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from werkzeug.serving import make_server
 
 from kg.guard import free_port
@@ -33,6 +33,7 @@ if not (CHROMIUM and DRIVER):
     pytest.skip("Chromium and ChromeDriver are not installed", allow_module_level=True)
 
 webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.expected_conditions import staleness_of  # noqa: E402
 from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
@@ -95,7 +96,16 @@ def set_curator(driver: object, name: str) -> None:
     field.clear()
     field.send_keys(name)
     header.find_element(By.TAG_NAME, "button").click()
-    WebDriverWait(driver, 20).until(staleness_of(header))  # the page has reloaded
+    WebDriverWait(driver, 20).until(staleness_of(header))  # the page has reloaded …
+    WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,)).until(
+        # … with the name the session now holds
+        lambda d: (
+            d.find_element(By.CSS_SELECTOR, "#curator-form input[name=curator]").get_attribute(
+                "value"
+            )
+            == name
+        )
+    )
 
 
 def outermost_mentions(graph: Graph, doc: str) -> set[str]:
@@ -108,7 +118,7 @@ def outermost_mentions(graph: Graph, doc: str) -> set[str]:
             "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
             "dcterms": "http://purl.org/dc/terms/",
         },
-        initBindings={"id": __import__("rdflib").Literal(doc)},
+        initBindings={"id": Literal(doc)},
     )
     spans = [(str(m), int(b), int(e)) for m, b, e in rows]  # type: ignore[misc]
     return {

@@ -7,6 +7,7 @@ differ), 2 bad input.
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -53,6 +54,11 @@ def with_progress(label: str, work: Callable[..., T]) -> T:
         length=0, label=label, file=sys.stderr, show_pos=True, show_percent=False
     ) as bar:
         return work(progress=lambda _: bar.update(1))
+
+
+def terminal_width(piped: int | None = None) -> int | None:
+    """The terminal's width when output goes to one; ``piped`` (no limit: None) otherwise."""
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else piped
 
 
 def echo_lines(lines: Any) -> None:

@@ -19,7 +19,7 @@ from kg.errors import EXIT_VIOLATIONS
 from kg.evaluate import evaluate_paths, evaluation_json, format_errors, format_scores
 from kg.formats import OUTPUT_FORMATS
 from kg.graphs import load_graph
-from kg.namespaces import PREFIXES
+from kg.namespaces import expand_curie
 from kg.pipeline import BuildOptions, build_command, validate_file
 from kg.read import DEFAULT_MAX_BYTES
 
@@ -150,11 +150,7 @@ def diff(old: Path, new: Path, as_json: bool) -> None:
 def history(iri: str, graph_path: Path) -> None:
     """The curator edits that touched a node (full IRI or prefixed name such as kh:fraud)."""
 
-    prefix, _, local = iri.partition(":")
-    node = (
-        URIRef(PREFIXES[prefix] + local) if prefix in PREFIXES and "//" not in iri else URIRef(iri)
-    )
-    rows = edit_history(load_graph(graph_path), node)
+    rows = edit_history(load_graph(graph_path), URIRef(expand_curie(iri)))
     if not rows:
         click.echo(f"no curator edit touched {iri}")
     for r in rows:

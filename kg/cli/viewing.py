@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
 import click
 
-from kg.cli.app import curation_option, graph_option, main
+from kg.cli.app import curation_option, graph_option, main, terminal_width
 from kg.graphs import load_graph
 from kg.report import write_report
 from kg.review import create_app, serve_review
@@ -25,7 +24,7 @@ def show_command(key: str, graph_path: Path, width: int | None) -> None:
     evidence sentences, mention spans marked [span|role]."""
     tty = sys.stdout.isatty()
     style = (lambda text, role: click.style(text, fg=COLOURS.get(role))) if tty else plain
-    columns = width or (shutil.get_terminal_size().columns if tty else 100)
+    columns = width or terminal_width(piped=100) or 100
     click.echo(show(Views(load_graph(graph_path, "memory")), key, columns, style), nl=False)
 
 
