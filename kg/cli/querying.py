@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -11,6 +12,8 @@ import click
 from kg.cli.app import graph_option, main, terminal_width
 from kg.errors import EXIT_BAD_INPUT, QueryTimeout
 from kg.graphs import DEFAULT_STORE, STORES
+from kg.guard import serve_guarded
+from kg.oxdb import database
 from kg.query import (
     Request,
     Source,
@@ -21,6 +24,7 @@ from kg.query import (
     shipped_queries,
 )
 from kg.results import GRAPH_FORMATS, SOLUTION_FORMATS
+from kg.serve import endpoint_url, server_command
 
 
 @main.command()
@@ -115,3 +119,38 @@ def query(
         os._exit(EXIT_BAD_INPUT)
     click.echo(out.text, nl=False)
     sys.exit(out.exit_code)
+
+
+@main.command()
+@graph_option
+@click.option(
+    "--bind",
+    default="127.0.0.1:7878",
+    show_default=True,
+    help="Host and port to listen on. A non-loopback address (0.0.0.0:PORT) lets anyone who "
+    "can reach the machine read the whole graph; nothing else is exposed.",
+)
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path),
+    help="Oxigraph database folder (default: beside the graph file, <graph>.oxigraph).",
+)
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.IntRange(1),
+    default=30,
+    show_default=True,
+    help="Seconds a query may run before the engine stops it.",
+)
+def serve(graph_path: Path, bind: str, db: Path | None, timeout_s: int) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint until stopped: Oxigraph's engine
+    behind a guard that refuses SERVICE, oversized and deeply nested queries."""
+
+    location = database(graph_path, db)
+    click.echo(
+        f"SPARQL endpoint: {endpoint_url(bind)} (read-only, no SERVICE, {timeout_s} s per "
+        "query; Ctrl-C stops it)",
+        err=True,
+    )
+    serve_guarded(lambda inner: server_command(location, inner, timeout_s), bind, timeout_s)
