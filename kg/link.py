@@ -17,7 +17,7 @@ import hashlib
 import io
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -510,11 +510,25 @@ class LinkReport:
         return out
 
 
-def link_check(dpv_dir: Path, mapping_paths: Sequence[Path], vocab: Graph) -> LinkReport:
-    """Check ``mapping_paths`` against our vocabulary and the DPV release in ``dpv_dir``."""
+LINK_CHECK_STEPS = ("mappings", "DPV", "checked")
+
+
+def link_check(
+    dpv_dir: Path,
+    mapping_paths: Sequence[Path],
+    vocab: Graph,
+    progress: Callable[[str], None] | None = None,
+) -> LinkReport:
+    """Check ``mapping_paths`` against our vocabulary and the DPV release in ``dpv_dir``;
+    ``progress`` hears each of :data:`LINK_CHECK_STEPS`."""
+    step = progress or (lambda _: None)
     mappings = read_mapping_files(mapping_paths)
-    problems = check_mappings(mappings, vocab, load_dpv(dpv_dir))
+    step(f"read {len(mappings)} mappings")
+    dpv = load_dpv(dpv_dir)
+    step(f"read DPV ({len(dpv)} triples)")
+    problems = check_mappings(mappings, vocab, dpv)
     total: dict[str, int] = {}
     for role, _ in concepts(vocab):
         total[role] = total.get(role, 0) + 1
+    step("checked")
     return LinkReport(mappings, problems, unmapped(vocab, mappings), total)

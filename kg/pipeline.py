@@ -370,12 +370,23 @@ def read_for_validation(path: Path, engine: str = "fast") -> tuple[Graph, Graph 
         return data, oxigraph.result()
 
 
+VALIDATION_STEPS = ("read", "validated")
+
+
 def validate_file(
-    path: Path, waivers: Path | None = None, lang: str = "en", engine: str = "fast"
+    path: Path,
+    waivers: Path | None = None,
+    lang: str = "en",
+    engine: str = "fast",
+    progress: Callable[[str], None] | None = None,
 ) -> ValidationReport:
     """Validate a graph file (``kg validate``). An empty graph is bad input, not a graph that
-    conforms: nothing in it was checked."""
+    conforms: nothing in it was checked. ``progress`` hears each of :data:`VALIDATION_STEPS`."""
+    step = progress or (lambda _: None)
     data, oxigraph = read_for_validation(path, engine)
     if len(data) == 0:
         raise InputError(f"{path}: the graph holds no triples (nothing to validate)")
-    return validate_graph(data, load_shapes(waivers), lang=lang, engine=engine, oxigraph=oxigraph)
+    step(f"read {len(data)} triples")
+    report = validate_graph(data, load_shapes(waivers), lang=lang, engine=engine, oxigraph=oxigraph)
+    step("validated")
+    return report

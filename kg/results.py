@@ -186,7 +186,7 @@ def wrap(text: str, width: int) -> list[str]:
                     break  # (an empty line takes one character, however wide)
                 head, taken = head + ch, taken + cw
             lines.append(current + head)
-            current, used, token = "", 0, token[len(head):]
+            current, used, token = "", 0, token[len(head) :]
             w = display_width(token)
         current, used = current + token, used + w
     if current.strip():

@@ -44,16 +44,24 @@ def main(ctx: click.Context, quiet: bool) -> None:
     ctx.meta["kg.quiet"] = quiet
 
 
-def with_progress(label: str, work: Callable[..., T]) -> T:
-    """Run ``work(progress=...)`` with a progress bar on stderr when it is a terminal (one step
-    per document), quietly otherwise or with ``kg --quiet``."""
+def with_progress(label: str, work: Callable[..., T], steps: int | None = None) -> T:
+    """Run ``work(progress=...)`` with a progress bar on stderr when it is a terminal, quietly
+    otherwise or with ``kg --quiet``. ``work`` calls ``progress(name)`` after each step (a
+    document, or one of ``steps`` stages when the count is known); the bar shows that name."""
     ctx = click.get_current_context(silent=True)
     if not sys.stderr.isatty() or (ctx is not None and ctx.meta.get("kg.quiet")):
         return work()
     with click.progressbar(
-        length=0, label=label, file=sys.stderr, show_pos=True, show_percent=False
+        # no length when the count is unknown: a moving bar and "n" rather than "n/0"
+        iter(int, 1) if steps is None else None,
+        length=steps,
+        label=label,
+        file=sys.stderr,
+        show_pos=True,
+        show_percent=False,
+        item_show_func=lambda name: name,
     ) as bar:
-        return work(progress=lambda _: bar.update(1))
+        return work(progress=lambda name: bar.update(1, name))
 
 
 def terminal_width(piped: int | None = None) -> int | None:

@@ -20,7 +20,7 @@ from kg.evaluate import evaluate_paths, evaluation_json, format_errors, format_s
 from kg.formats import OUTPUT_FORMATS
 from kg.graphs import load_graph
 from kg.namespaces import expand_curie
-from kg.pipeline import BuildOptions, build_command, validate_file
+from kg.pipeline import VALIDATION_STEPS, BuildOptions, build_command, validate_file
 from kg.read import DEFAULT_MAX_BYTES
 
 
@@ -110,7 +110,11 @@ def validate(
 ) -> None:
     """Validate a graph file against the SHACL shapes; exit 1 when it does not conform."""
 
-    report = validate_file(graph_path, waivers, lang, engine)
+    report = with_progress(
+        "validating",
+        partial(validate_file, graph_path, waivers, lang, engine),
+        steps=len(VALIDATION_STEPS),
+    )
     if as_json:
         click.echo(
             json.dumps(

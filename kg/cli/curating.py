@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import click
 
-from kg.cli.app import curation_option, dpv_option, graph_option, main
+from kg.cli.app import curation_option, dpv_option, graph_option, main, with_progress
 from kg.curation import check_edit_file, rebase, rebase_plan
 from kg.errors import EXIT_VIOLATIONS
 from kg.files import write_atomic
 from kg.graphs import load_graph
 from kg.lexicon import default_lexicon
 from kg.link import (
+    LINK_CHECK_STEPS,
     candidates_tsv,
     concepts,
     load_dpv,
@@ -139,7 +141,11 @@ def link() -> None:
 def link_check(dpv_dir: Path, mapping_paths: tuple[Path, ...]) -> None:
     """Fail on any mapping whose target is missing from DPV or deprecated there."""
     vocab = vocabulary_graph()
-    report = run_check(dpv_dir, list(mapping_paths) or mapping_files(), vocab)
+    report = with_progress(
+        "checking links",
+        partial(run_check, dpv_dir, list(mapping_paths) or mapping_files(), vocab),
+        steps=len(LINK_CHECK_STEPS),
+    )
     for line in report.lines(vocab):
         click.echo(line)
     if not report.ok:
