@@ -8,6 +8,7 @@ Everything here reads the graph; nothing writes. Curation goes through :mod:`kg.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -53,6 +54,12 @@ def label(graph: Graph, node: Node | None, lang: str = "en") -> str:
     return found or (curie(node) if isinstance(node, URIRef) else str(node))
 
 
+def scheme_of(graph: Graph, concept: Node | None) -> URIRef | None:
+    """The concept scheme ``concept`` is in (None for no concept or none stated)."""
+    scheme = graph.value(concept, SKOS.inScheme) if concept is not None else None
+    return scheme if isinstance(scheme, URIRef) else None
+
+
 def role_name(role: Node | None) -> str:
     """``prk:HarmRole`` → ``harm``."""
     return str(role).rsplit("#", 1)[-1].removesuffix("Role").lower() if role else ""
@@ -71,6 +78,7 @@ class Mention:
     negated: bool
     spurious: bool
     claims: tuple[URIRef, ...] = ()
+    scheme: URIRef | None = None  # the concept's scheme: what it may be changed to
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,10 @@ class Evidence:
     speaker: str
     mentions: tuple[Mention, ...] = ()
 
+    def spans(self) -> list[Span]:
+        """The quote cut at its mentions, for highlighting them (see :func:`cut`)."""
+        return cut(self.quote, self.begin, self.mentions)
+
 
 @dataclass
 class Document:
@@ -123,23 +135,39 @@ class Document:
     prices: list[Price] = field(default_factory=list)
 
     def spans(self) -> list[Span]:
-        """The text cut at every mention and evidence boundary, each piece knowing its mentions
-        (the longest where mentions nest; all of them where several cover the same span) and
-        whether it lies in an evidence sentence."""
-        cuts = {0, len(self.text)}
-        for m in self.mentions:
-            cuts |= {m.begin, m.end}
-        for e in self.evidence:
-            cuts |= {e.begin, e.end}
-        points = sorted(c for c in cuts if 0 <= c <= len(self.text))
-        out = []
-        for a, b in zip(points, points[1:], strict=False):
-            covering = [m for m in self.mentions if m.begin <= a and b <= m.end]
-            longest = max((m.end - m.begin for m in covering), default=0)
-            shown = tuple(m for m in covering if m.end - m.begin == longest)
-            inside = any(e.begin <= a and b <= e.end for e in self.evidence)
-            out.append(Span(self.text[a:b], shown, inside))
-        return out
+        """The text cut at every mention and evidence boundary (see :func:`cut`)."""
+        return cut(self.text, 0, self.mentions, [(e.begin, e.end) for e in self.evidence])
+
+
+def cut(
+    text: str,
+    offset: int,
+    mentions: Sequence[Mention],
+    evidence: Sequence[tuple[int, int]] = (),
+) -> list[Span]:
+    """``text`` (which starts at ``offset`` in its document) cut at every mention and evidence
+    boundary, each piece knowing its mentions (the longest where mentions nest; all of them
+    where several cover the same span) and whether it lies in an evidence sentence.
+
+    >>> m = Mention(URIRef("urn:m"), 12, 14, "人脸", "datatype", None, "", "", False, False)
+    >>> [(s.text, len(s.mentions)) for s in cut("倒卖人脸", 10, [m])]
+    [('倒卖', 0), ('人脸', 1)]
+    """
+    end = offset + len(text)
+    cuts = {offset, end}
+    for m in mentions:
+        cuts |= {m.begin, m.end}
+    for begin, stop in evidence:
+        cuts |= {begin, stop}
+    points = sorted(c for c in cuts if offset <= c <= end)
+    out = []
+    for a, b in zip(points, points[1:], strict=False):
+        covering = [m for m in mentions if m.begin <= a and b <= m.end]
+        longest = max((m.end - m.begin for m in covering), default=0)
+        shown = tuple(m for m in covering if m.end - m.begin == longest)
+        inside = any(begin <= a and b <= stop for begin, stop in evidence)
+        out.append(Span(text[a - offset : b - offset], shown, inside))
+    return out
 
 
 @dataclass
@@ -170,6 +198,7 @@ class Concept:
     claims: list[tuple[URIRef, str]]
     links: list[tuple[str, str]]
     deprecated: bool
+    scheme_iri: URIRef | None = None
 
 
 class Views:
@@ -226,6 +255,7 @@ class Views:
             str(g.value(m, PRK.negated)) == "true",
             (m, PRK.status, PRK.Spurious) in g,
             tuple(sorted(set(claims))),
+            scheme_of(g, concept),
         )
 
     def evidence(self, ev: Node, claim: URIRef) -> Evidence:
@@ -400,6 +430,7 @@ class Views:
             claims,
             links,
             str(g.value(iri, URIRef("http://www.w3.org/2002/07/owl#deprecated"))) == "true",
+            scheme_of(g, iri),
         )
 
     def documents_with(self, concept: URIRef) -> set[str]:
@@ -410,11 +441,13 @@ class Views:
             for m in g.subjects(PRK.denotes, concept)
         }
 
-    def concepts(self) -> list[tuple[URIRef, str, str]]:
-        """Every concept as (IRI, zh label, en label), for choosing one in a form."""
+    def concepts(self) -> dict[URIRef | None, list[tuple[URIRef, str, str]]]:
+        """Every concept as (IRI, zh label, en label) by scheme, for choosing one in a form: a
+        mention's concept is changed, and a concept merged, only within its own scheme."""
         g = self.graph
-        return sorted(
-            (as_iri(c), label(g, c, "zh"), label(g, c, "en"))
-            for c in g.subjects(RDF.type, SKOS.Concept)
-            if isinstance(c, URIRef)
-        )
+        out: dict[URIRef | None, list[tuple[URIRef, str, str]]] = {}
+        for c in g.subjects(RDF.type, SKOS.Concept):
+            if isinstance(c, URIRef):
+                choice = (c, label(g, c, "zh"), label(g, c, "en"))
+                out.setdefault(scheme_of(g, c), []).append(choice)
+        return {scheme: sorted(choices) for scheme, choices in out.items()}

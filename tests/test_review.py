@@ -149,6 +149,10 @@ def test_retracting_a_claim_lands_in_curation_and_is_replayed_by_build(
 ) -> None:
     url, graph, curation = workspace
     browser.get(f"{url}/claim/{CLAIM}")  # type: ignore[attr-defined]
+    quoted = browser.find_elements(By.CSS_SELECTOR, "blockquote.evidence-quote mark.mention")  # type: ignore[attr-defined]
+    assert {"datatype", "technique"} <= {
+        c.removeprefix("role-") for m in quoted for c in m.get_attribute("class").split()
+    }
     shot(browser, "claim.png")
     set_curator(browser, "Ann Analyst")
     form = browser.find_element(By.ID, "retract-form")  # type: ignore[attr-defined]

@@ -41,6 +41,30 @@ def test_a_documents_spans_put_every_mention_back_at_its_offsets(views: Views) -
     assert any(s.evidence for s in doc.spans()) and doc.prices
 
 
+def test_an_evidence_quote_is_cut_at_its_mentions(views: Views) -> None:
+    claim = views.claim(CLAIM)
+    for ev in claim.evidence:
+        spans = ev.spans()
+        assert "".join(s.text for s in spans) == ev.quote
+        marked = {m.iri for s in spans for m in s.mentions}
+        nested = {
+            m.iri
+            for m in ev.mentions
+            for o in ev.mentions
+            if o.begin <= m.begin and m.end <= o.end and o.end - o.begin > m.end - m.begin
+        }
+        assert marked == {m.iri for m in ev.mentions} - nested and marked
+
+
+def test_concepts_are_offered_within_their_own_scheme(views: Views) -> None:
+    by_scheme = views.concepts()
+    assert len(by_scheme) >= 4
+    face = views.concept("kd:face-data")
+    offered = {c for c, _, _ in by_scheme[face.scheme_iri]}
+    assert face.iri in offered and KD["id-photo"] in offered
+    assert all(str(c).startswith(str(KD)) for c in offered)
+
+
 def test_a_claim_has_its_evidence_across_documents_and_its_links(views: Views) -> None:
     claim = views.claim(URIRef("https://w3id.org/prkg/id/claim/8587380abd1d1c95"))
     assert claim.reports == 2 and claim.documents == 3
