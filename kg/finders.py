@@ -265,10 +265,10 @@ def link_concept(span: str, role: str, lex: Lexicon) -> URIRef:
     >>> str(link_concept("随意放置快递单", "remedy", default_lexicon())).rsplit("/", 1)[1]
     'unclassified'
     """
+    inside = lex.labels_inside(role, span)
+    if inside:
+        return inside[0][2]
     labels = lex.labels_by_role.get(role, ())
-    for label, concept in labels:
-        if label in span:
-            return concept
     for word in reversed(lex.tokenizer.lcut(span)):
         if len(word) < 2:
             continue
@@ -376,16 +376,12 @@ def technique_phrases(ctx: Context) -> list[Mention]:
 def nested_datatypes(ctx: Context) -> list[Mention]:
     """Data types named inside a harm term (侵犯公民个人信息 names 公民个人信息 too; 手持照泄露
     names 手持照): the guidelines annotate both. Tool names (人脸视频修改软件) stay whole."""
-    labels = ctx.lex.labels_by_role.get("datatype", ())
     found: list[Mention] = []
     for outer in ctx.mentions:
         if outer.role != "harm":
             continue
         taken: list[tuple[int, int]] = []
-        for label, concept in labels:
-            pos = outer.quote.find(label)
-            if pos < 0 or len(label) < NESTED_MIN_LEN:
-                continue
+        for pos, label, concept in ctx.lex.labels_inside("datatype", outer.quote, NESTED_MIN_LEN):
             start = outer.start + pos
             end = start + len(label)
             if any(s < end and start < e for s, e in taken):

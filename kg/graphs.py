@@ -24,8 +24,7 @@ from kg.errors import InputError
 from kg.formats import for_path
 from kg.namespaces import bind_all
 from kg.oxdb import current_database, database
-from kg.validate import from_ox
-from kg.vocabulary import jsonld_context
+from kg.terms import from_ox
 
 #: Where a graph file is loaded for querying: Oxigraph's embedded store (through oxrdflib, so
 #: the program sees an ordinary rdflib Graph) or rdflib's own in-memory store.
@@ -101,6 +100,8 @@ def local_jsonld(path: Path) -> str:
             return [local(c) for c in context]
         if isinstance(context, str):
             if context.rstrip("#") == CONTEXT_IRI:
+                from kg.vocabulary import jsonld_context  # only for JSON-LD: keeps queries light
+
                 return jsonld_context()
             raise InputError(
                 f"{path}: remote @context {context} is not fetched (inline it, or name "

@@ -54,6 +54,9 @@ class Lexicon:
     en_labels: dict[URIRef, str] = field(default_factory=dict)
     _pos: Any = None  # jieba.posseg.POSTokenizer, made on first use
     _tags: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, repr=False)
+    _inside: dict[tuple[str, str, int], tuple[tuple[int, str, URIRef], ...]] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def max_term_len(self) -> int:
@@ -79,6 +82,30 @@ class Lexicon:
             if entry.concept is not None:
                 found.setdefault(entry.role, []).append((term, entry.concept))
         return {r: tuple(sorted(ts, key=lambda t: (-len(t[0]), t[0]))) for r, ts in found.items()}
+
+    def labels_inside(
+        self, role: str, phrase: str, min_len: int = 1
+    ) -> tuple[tuple[int, str, URIRef], ...]:
+        """(first position, form, concept) of each surface form of ``role`` at least
+        ``min_len`` long that occurs in ``phrase``, in :attr:`labels_by_role` order;
+        remembered, since the same few harm terms recur in document after document.
+
+        >>> lex = Lexicon({"人脸信息": Entry("datatype", URIRef("urn:x")),
+        ...                "人脸": Entry("datatype", URIRef("urn:y"))}, {}, {}, None)
+        >>> [(pos, form) for pos, form, _ in lex.labels_inside("datatype", "泄露人脸信息", 3)]
+        [(2, '人脸信息')]
+        """
+        key = (role, phrase, min_len)
+        found = self._inside.get(key)
+        if found is None:
+            if len(self._inside) >= 50_000:
+                self._inside.clear()
+            found = self._inside[key] = tuple(
+                (pos, form, concept)
+                for form, concept in self.labels_by_role.get(role, ())
+                if len(form) >= min_len and (pos := phrase.find(form)) >= 0
+            )
+        return found
 
     @cached_property
     def cue_words(self) -> frozenset[str]:

@@ -23,7 +23,6 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-import curies
 import yaml
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
@@ -139,6 +138,9 @@ def read_mappings(path: Path) -> list[Mapping]:
     CURIE map or built into SSSOM, and every CURIE well formed: ``tests/test_link.py`` compares
     the verdicts with sssom-py's), with PyYAML for the metadata block, the standard library's
     csv for the rows and the ``curies`` library to expand them."""
+    # curies brings pydantic (0.1 s): imported when mappings are read, not by every `kg` command
+    import curies
+
     if not path.is_file():
         raise InputError(f"{path}: no such mapping file")
     meta = _metadata(path)

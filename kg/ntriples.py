@@ -59,7 +59,20 @@ def term(value: str | Lit | Literal) -> str:
 
 
 def light_line(triple: Light) -> str:
+    """The N-Triples line of an emitted triple (the same as :func:`line` of its rdflib terms;
+    the common cases tested by exact type first, since emission writes a million of them)."""
     s, p, o = triple
+    kind = type(o)
+    if kind is str or kind is URIRef:
+        return f"<{s}> <{p}> <{o}> .\n"
+    if kind is Lit:
+        lexical, lang, datatype = o  # type: ignore[str-unpack]
+        text = lexical.translate(_ESCAPES)
+        if lang:
+            return f'<{s}> <{p}> "{text}"@{lang} .\n'
+        if datatype:
+            return f'<{s}> <{p}> "{text}"^^<{datatype}> .\n'
+        return f'<{s}> <{p}> "{text}" .\n'
     return f"<{s}> <{p}> {term(o)} .\n"
 
 

@@ -1,8 +1,8 @@
 """Oxigraph database folders that hold a graph file, kept beside it and reused while current.
 
-``<graph>.oxigraph`` records the SHA-256 of the file it was loaded from; ``kg query --index``
-and ``kg serve`` open it instead of parsing the file again, and load it anew when the file
-changes.
+``<graph>.oxigraph`` records the SHA-256, size, inode and modification time of the file it was
+loaded from; ``kg query --index`` and ``kg serve`` open it instead of parsing the file again,
+and load it anew when the file changes.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import hashlib
 import shutil
 import subprocess
 import sys
+from contextlib import suppress
 from pathlib import Path
 
 from kg.errors import InputError
@@ -41,16 +42,48 @@ def default_folder(graph: Path) -> Path:
     return graph.with_name(graph.name + ".oxigraph")
 
 
-def _recorded(folder: Path) -> str | None:
+def _stat(path: Path) -> str:
+    """Size, inode and modification time of ``path``: when all are as recorded, the file is
+    taken to be the one loaded (as git's index does) without reading it again. An atomic
+    rewrite (a new file renamed into place) changes the inode even within one clock tick."""
+    st = path.stat()
+    return f"{st.st_size} {st.st_ino} {st.st_mtime_ns}"
+
+
+def _recorded(folder: Path) -> tuple[str, str] | None:
+    """(SHA-256, stat line) of the file the database was loaded from; the stat line is empty
+    in a folder made before it was recorded."""
     mark = folder / _MARK
-    return mark.read_text().strip() if mark.is_file() else None
+    if not mark.is_file():
+        return None
+    lines = mark.read_text().splitlines() + ["", ""]
+    return lines[0].strip(), lines[1].strip()
+
+
+def _holds(graph: Path, target: Path) -> bool:
+    """Whether the database in ``target`` holds this very file: same size and modification
+    time as recorded, or else the same SHA-256 (a file touched but unchanged stays current)."""
+    recorded = _recorded(target)
+    if recorded is None:
+        return False
+    digest, stat = recorded
+    if stat and stat == _stat(graph):
+        return True
+    if digest != _sha256(graph):
+        return False
+    with suppress(OSError):  # a read-only folder stays usable, at the cost of a hash each time
+        _mark(target, digest, graph)
+    return True
+
+
+def _mark(folder: Path, digest: str, graph: Path) -> None:
+    (folder / _MARK).write_text(f"{digest}\n{_stat(graph)}\n")
 
 
 def current_database(graph: Path, folder: Path | None = None) -> Path | None:
-    """The database folder of ``graph`` if it holds this very file (same SHA-256), else None."""
+    """The database folder of ``graph`` if it holds this very file (see :func:`_holds`)."""
     target = folder or default_folder(graph)
-    recorded = _recorded(target)
-    return target if recorded is not None and recorded == _sha256(graph) else None
+    return target if _holds(graph, target) else None
 
 
 def database(graph: Path, folder: Path | None = None) -> Path:
@@ -61,9 +94,9 @@ def database(graph: Path, folder: Path | None = None) -> Path:
     if not graph.is_file():
         raise InputError(f"{graph}: no such graph file (run `kg build` first?)")
     target = folder or default_folder(graph)
-    digest = _sha256(graph)
-    if _recorded(target) == digest:
+    if _holds(graph, target):
         return target
+    digest = _sha256(graph)
     fresh = target.with_name(target.name + ".loading")
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.mkdir(parents=True)
@@ -85,7 +118,7 @@ def database(graph: Path, folder: Path | None = None) -> Path:
         shutil.rmtree(fresh, ignore_errors=True)
         reason = " ".join((done.stderr or done.stdout).split())[:160]
         raise InputError(f"{graph}: cannot load into Oxigraph ({reason})")
-    (fresh / _MARK).write_text(digest + "\n")
+    _mark(fresh, digest, graph)
     shutil.rmtree(target, ignore_errors=True)
     fresh.rename(target)
     return target

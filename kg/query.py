@@ -16,7 +16,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -32,7 +32,7 @@ from kg.graphs import endpoint_graph, load_graph, select
 from kg.namespaces import expand_curie
 from kg.resources import query_files
 from kg.results import render
-from kg.sparqltext import opening_where, query_form, with_prefixes
+from kg.sparqltext import opening_where, query_form, with_limit, with_prefixes
 
 _HEADER = re.compile(r"^#\s*(title|description|param|parameters)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)(?:\s*\((concept|iri|integer|text)\))?\s*(?:[—–-]+\s*)?(.*)$")
@@ -372,12 +372,16 @@ def answer(source: Source, request: Request) -> Answer:
     answer: the library verb behind ``kg query``."""
 
     graph = source.open()
+    query, limit, offset = request.query, request.limit, request.offset
+    paged = with_limit(query.text, limit, offset) if limit is not None or offset else None
+    if paged is not None:  # the engine stops at the page, and only the page is converted
+        query, limit, offset = replace(query, text=paged), None, 0
 
     def work() -> Answer:
-        result = run_query(graph, request.query, request.params)
-        if result.type == "SELECT" and (request.limit is not None or request.offset):
-            end = None if request.limit is None else request.offset + request.limit
-            result.bindings = result.bindings[request.offset : end]
+        result = run_query(graph, query, request.params)
+        if result.type == "SELECT" and (limit is not None or offset):
+            end = None if limit is None else offset + limit
+            result.bindings = result.bindings[offset:end]
         code = 1 if result.type == "ASK" and not result.askAnswer else 0
         return Answer(render(result, request.fmt, request.width), code)
 

@@ -43,6 +43,30 @@ def with_prefixes(text: str) -> str:
     return " ".join(missing) + " " + text if missing else text
 
 
+_MODIFIER = re.compile(r"\b(LIMIT|OFFSET|VALUES)\b", re.I)
+
+
+def with_limit(text: str, limit: int | None, offset: int = 0) -> str | None:
+    """A SELECT ``text`` asking the engine for one page of its solutions: ``LIMIT``/``OFFSET``
+    appended after its solution modifiers, so the engine stops early and only the page is
+    converted. None when the query already ends with its own LIMIT, OFFSET or VALUES (the
+    caller then cuts the page from all the solutions).
+
+    >>> with_limit("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", 10, 20)
+    'SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s\\nLIMIT 10 OFFSET 20'
+    >>> with_limit("SELECT ?s WHERE { ?s ?p ?o } LIMIT 5", 10) is None
+    True
+    """
+    code = _COMMENT.sub("", text)
+    if query_form(code) != "SELECT" or "}" not in code:
+        return None
+    if _MODIFIER.search(code[code.rindex("}") :]):
+        return None
+    page = [f"LIMIT {limit}"] if limit is not None else []
+    page += [f"OFFSET {offset}"] if offset else []
+    return text.rstrip() + "\n" + " ".join(page) if page else text
+
+
 def query_form(text: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the form of a query, comments and prefixes aside.
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from rdflib import Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS as _DCTERMS
 from rdflib.namespace import OWL as _OWL
 from rdflib.namespace import PROV as _PROV
@@ -95,3 +96,21 @@ def rdf_term(term: str | Lit) -> URIRef | Literal:
     if isinstance(term, Lit):
         return Literal(term.lexical, lang=term.lang, datatype=term.datatype)
     return term if type(term) is URIRef else URIRef(term)
+
+
+_XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
+
+
+def from_ox(value: object) -> URIRef | BNode | Literal:
+    """The rdflib term of an Oxigraph term (a simple literal as rdflib's parsers make it)."""
+    if isinstance(value, ox.NamedNode):
+        return URIRef(value.value)
+    if isinstance(value, ox.BlankNode):
+        return BNode(value.value)
+    if isinstance(value, ox.Literal):
+        if value.language:
+            return Literal(value.value, lang=value.language)
+        if value.datatype == _XSD_STRING:
+            return Literal(value.value)
+        return Literal(value.value, datatype=URIRef(value.datatype.value))
+    raise ValueError(f"not an RDF term: {value!r}")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH
 from rdflib.term import Node
@@ -33,6 +33,7 @@ from kg.formats import read_turtle
 from kg.namespaces import NIF, bind_all
 from kg.resources import waivers_path
 from kg.sparqltext import opening_where
+from kg.terms import from_ox
 from kg.vocabulary import shapes_graph
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -271,22 +272,6 @@ def _oxigraph_store(data: Graph) -> ox.Store:
     return store
 
 
-_XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
-
-
-def from_ox(value: object) -> URIRef | BNode | Literal:
-    """The rdflib term of an Oxigraph term (a simple literal as rdflib's parsers make it)."""
-    if isinstance(value, ox.NamedNode):
-        return URIRef(value.value)
-    if isinstance(value, ox.BlankNode):
-        return BNode(value.value)
-    if isinstance(value, ox.Literal):
-        if value.language:
-            return Literal(value.value, lang=value.language)
-        if value.datatype == _XSD_STRING:
-            return Literal(value.value)
-        return Literal(value.value, datatype=URIRef(value.datatype.value))
-    raise ValueError(f"not an RDF term: {value!r}")
 
 
 def _pick(messages: list[Literal], lang: str) -> str:

@@ -432,9 +432,20 @@ def test_ctrl_c_stops_a_running_query(good_graph: Path, tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(4)
+    # Interrupt once the query runs: its worker thread exists (on a loaded machine the start
+    # can take longer than any fixed pause).
+    deadline = time.monotonic() + 60
+    while len(os.listdir(f"/proc/{proc.pid}/task")) < 2 and time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        time.sleep(0.1)
+    time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
-    assert proc.wait(timeout=10) == 130
+    try:
+        code = proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError(f"still running 30 s after Ctrl-C: {proc.communicate()[1]}") from None
+    assert code == 130
     assert "interrupted" in (proc.stderr.read() if proc.stderr else "")
 
 

@@ -1,8 +1,8 @@
 """The ``kg`` command: wiring only. Each command parses options, calls one library function and
-prints its result object. The commands live in one module per area and register on
-:data:`kg.cli.app.main`."""
+prints its result object. The commands live in one module per area (building, curating,
+querying, viewing), register on :data:`kg.cli.app.main`, and are imported when first looked up
+(:data:`kg.cli.app.COMMAND_MODULES`)."""
 
-from kg.cli import building, curating, querying, viewing
 from kg.cli.app import main
 
-__all__ = ["building", "curating", "main", "querying", "viewing"]
+__all__ = ["main"]

@@ -7,6 +7,7 @@ differ), 2 bad input.
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import sys
 from collections.abc import Callable
@@ -21,9 +22,41 @@ from kg.errors import KgError, UsageError
 T = TypeVar("T")
 
 
+#: The module of :mod:`kg.cli` that defines each command: imported only when that command runs
+#: (or help lists them all), so ``kg query`` does not pay for the extractor's imports.
+COMMAND_MODULES = {
+    "build": "building",
+    "validate": "building",
+    "diff": "building",
+    "history": "building",
+    "eval": "building",
+    "edit": "curating",
+    "vocab": "curating",
+    "link": "curating",
+    "export": "curating",
+    "query": "querying",
+    "serve": "querying",
+    "show": "viewing",
+    "report": "viewing",
+    "review": "viewing",
+}
+
+
 class KgGroup(click.Group):
     """Runs a command and turns every :class:`KgError` (and its subclasses, each with its exit
-    status) into ``kg: error: <message>`` on stderr and that status: no traceback."""
+    status) into ``kg: error: <message>`` on stderr and that status: no traceback. A command's
+    module is imported when the command is looked up (:data:`COMMAND_MODULES`)."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            importlib.import_module(f"kg.cli.{module}")
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for module in sorted(set(COMMAND_MODULES.values())):
+            importlib.import_module(f"kg.cli.{module}")
+        return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -1,0 +1,121 @@
+"""What a user waits for: the first page of every shipped query, end to end, next to the floor.
+
+    python bench/queries.py GRAPH.nt [--page 20] [--runs 3]
+
+For each shipped query (and once more with each of its parameters bound), two whole processes
+are timed, median of ``--runs``:
+
+- ``kg``: ``kg query NAME --graph GRAPH --limit PAGE --format tsv`` (imports, the freshness
+  check of the database beside the graph, parameter checks, the query, the output);
+- floor: a Python process that imports only pyoxigraph, opens the same database read-only and
+  runs the very text ``kg`` sends (prefixes, page and parameters in place), reading every row.
+
+The database (``GRAPH.oxigraph``) is made first, untimed, as ``kg query --index`` makes it.
+Also timed once: ``kg query --list`` and a Python process that does nothing (start-up). Prints
+the machine and a Markdown table; compare as ratios within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from kg.graphs import load_graph  # noqa: E402
+from kg.oxdb import database  # noqa: E402
+from kg.query import _with_values, bind_params, shipped_queries  # noqa: E402
+from kg.sparqltext import with_limit, with_prefixes  # noqa: E402
+
+FLOOR = """
+import sys, pyoxigraph as ox
+store = ox.Store.read_only(sys.argv[1])
+rows = list(store.query(open(sys.argv[2], encoding="utf-8").read()))
+"""
+
+#: A value for each shipped parameter: found in the graph by the query after it, or fixed.
+SAMPLES = {
+    "technique": "SELECT ?v { ?c prk:technique ?v } GROUP BY ?v ORDER BY DESC(COUNT(*)) LIMIT 1",
+    "item": "SELECT ?v { ?p prk:item ?v } GROUP BY ?v ORDER BY DESC(COUNT(*)) LIMIT 1",
+    "claim": "SELECT ?v WHERE { ?v a prk:Claim } LIMIT 1",
+    "role": "prk:HarmRole",
+    "match": "skos:exactMatch",
+    "minReports": "3",
+}
+
+
+def seconds(command: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+        if done.returncode not in (0, 1):
+            raise RuntimeError(f"{' '.join(command)}: {done.stderr.strip()[-300:]}")
+    return statistics.median(times)
+
+
+def sample(graph: object, name: str) -> str:
+    value = SAMPLES[name]
+    if not value.startswith("SELECT"):
+        return value
+    rows = list(graph.query(with_prefixes(value)))  # type: ignore[attr-defined]
+    return str(rows[0][0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("graph", type=Path)
+    parser.add_argument("--page", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    from run import machine  # bench/run.py: the same machine description
+
+    folder = database(args.graph)
+    graph = load_graph(args.graph, "oxigraph")
+    kg = [sys.executable, "-m", "kg.cli", "query", "--graph", str(args.graph)]
+    startup = seconds([sys.executable, "-c", "pass"], args.runs)
+    listing = seconds([*kg, "--list"], args.runs)
+    print(f"machine: {machine()}")
+    size = args.graph.stat().st_size / 1e6
+    print(f"graph: {args.graph} ({size:.0f} MB, {len(graph):,} triples)")
+    print(f"Python start-up alone: {startup * 1000:.0f} ms; ", end="")
+    print(f"kg query --list: {listing * 1000:.0f} ms")
+    print()
+    print(f"| query | kg query, first {args.page} rows | floor: pyoxigraph alone | ratio |")
+    print("|---|---:|---:|---:|")
+    under, total = 0, 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for query in shipped_queries():
+            cases: list[dict[str, str]] = [{}]
+            cases += [{p.name: sample(graph, p.name)} for p in query.params]
+            for params in cases:
+                bound = bind_params(graph, query, params)
+                text = with_limit(query.text, args.page) or query.text
+                text = with_prefixes(_with_values(text, bound) if bound else text)
+                path = Path(tmp) / "query.rq"
+                path.write_text(text, encoding="utf-8")
+                floor = seconds([sys.executable, "-c", FLOOR, str(folder), str(path)], args.runs)
+                given = [a for k, v in params.items() for a in ("--param", f"{k}={v}")]
+                ours = seconds(
+                    [*kg, query.name, *given, "--limit", str(args.page), "--format", "tsv"],
+                    args.runs,
+                )
+                shown = (f" {k}={v.rsplit('/', 1)[-1]}" for k, v in params.items())
+                label = query.name + "".join(shown)
+                ms = f"{ours * 1000:.0f} ms | {floor * 1000:.0f} ms"
+                print(f"| {label} | {ms} | {ours / floor:.1f}× |")
+                under += ours < 0.1
+                total += 1
+    print(f"\n{under} of {total} under 100 ms end to end")
+
+
+if __name__ == "__main__":
+    main()
