@@ -342,6 +342,8 @@ class Request:
     width: int | None = None
     limit: int | None = None
     offset: int = 0
+    #: A table for a terminal, no --limit given: at most this many rows, then how to see more.
+    screen: int | None = None
 
 
 @dataclass(frozen=True)
@@ -373,6 +375,9 @@ def answer(source: Source, request: Request) -> Answer:
 
     graph = source.open()
     query, limit, offset = request.query, request.limit, request.offset
+    screen = request.screen if request.fmt == "table" and limit is None else None
+    if screen is not None:
+        limit = screen + 1  # one more than shown, to know whether there are more
     paged = with_limit(query.text, limit, offset) if limit is not None or offset else None
     if paged is not None:  # the engine stops at the page, and only the page is converted
         query, limit, offset = replace(query, text=paged), None, 0
@@ -383,7 +388,16 @@ def answer(source: Source, request: Request) -> Answer:
             end = None if limit is None else offset + limit
             result.bindings = result.bindings[offset:end]
         code = 1 if result.type == "ASK" and not result.askAnswer else 0
-        return Answer(render(result, request.fmt, request.width), code)
+        more = result.type == "SELECT" and screen is not None and len(result.bindings) > screen
+        if more:
+            result.bindings = result.bindings[:screen]
+        text = render(result, request.fmt, request.width)
+        if more:
+            text = text.rstrip("\n").rpartition("\n")[0] + (
+                f"\n(first {screen} rows: --limit N --offset M for others, "
+                "--format csv or a pipe for all)\n"
+            )
+        return Answer(text, code)
 
     return bounded(work, source.timeout, request.query.path.name)
 

@@ -44,6 +44,22 @@ def with_prefixes(text: str) -> str:
 
 
 _MODIFIER = re.compile(r"\b(LIMIT|OFFSET|VALUES)\b", re.I)
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+
+
+def _group_end(code: str, start: int) -> int | None:
+    """The position after the ``}`` that closes the group opening at ``start`` (None: none)."""
+    if start < 0:
+        return None
+    depth = 0
+    for i in range(start, len(code)):
+        if code[i] == "{":
+            depth += 1
+        elif code[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return None
 
 
 def with_limit(text: str, limit: int | None, offset: int = 0) -> str | None:
@@ -57,10 +73,11 @@ def with_limit(text: str, limit: int | None, offset: int = 0) -> str | None:
     >>> with_limit("SELECT ?s WHERE { ?s ?p ?o } LIMIT 5", 10) is None
     True
     """
-    code = _COMMENT.sub("", text)
-    if query_form(code) != "SELECT" or "}" not in code:
+    code = _STRING.sub('""', _COMMENT.sub("", text))
+    if query_form(code) != "SELECT":
         return None
-    if _MODIFIER.search(code[code.rindex("}") :]):
+    end = _group_end(code, code.find("{"))
+    if end is None or _MODIFIER.search(code[end:]):
         return None
     page = [f"LIMIT {limit}"] if limit is not None else []
     page += [f"OFFSET {offset}"] if offset else []

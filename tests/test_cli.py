@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -142,3 +143,24 @@ def test_eval_prints_scores_and_errors_on_request() -> None:
         "wrole",
     ]
     assert "missed" in result.output
+
+
+def test_every_command_is_found_in_the_module_that_defines_it() -> None:
+    from kg.cli.app import COMMAND_MODULES
+
+    names = main.list_commands(click.Context(main))  # imports every command module
+    assert sorted(names) == sorted(COMMAND_MODULES)
+    for name in names:
+        callback = main.commands[name].callback
+        assert callback is not None
+        assert callback.__module__ == f"kg.cli.{COMMAND_MODULES[name]}", name
+
+
+def test_kg_query_does_not_load_the_extractor_or_the_shape_engine() -> None:
+    probe = (
+        "import sys\nfrom kg.cli import main\n"
+        "try:\n    main(['query', '--list'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('kg.extract', 'jieba', 'pyshacl', 'curies') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[-1] == "[]"

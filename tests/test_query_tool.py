@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,9 @@ from rdflib import Graph, URIRef
 from rdflib.query import Result
 
 from kg.cli import main
-from kg.query import find_query, read_query, run_query
+from kg.query import Request, Source, answer, find_query, read_query, run_query
 from kg.results import display_width, render
+from kg.sparqltext import with_limit
 
 KT_DEEPFAKE = URIRef("https://w3id.org/prkg/technique/deepfake")
 
@@ -140,3 +142,38 @@ def test_a_concept_parameter_accepts_labels_in_any_language(seed_file: Path, lab
     )
     assert code == 0 and len(out.splitlines()) > 1 and out == by_iri
     assert {row.split(",")[0] for row in out.splitlines()[1:]} == {"face data"}
+
+
+@pytest.mark.parametrize("name", ["documents", "unit-prices", "evidence-trail", "dpv-gaps"])
+def test_a_page_sent_to_the_engine_is_the_same_page_cut_from_all_rows(
+    seed_file: Path, name: str
+) -> None:
+    whole = kg(name, "--graph", str(seed_file), "--format", "tsv")[1].splitlines()
+    code, page, _ = kg(name, "--graph", str(seed_file), "--format", "tsv", "--limit", "3",
+                       "--offset", "2")  # fmt: skip
+    assert code == 0
+    assert page.splitlines() == [whole[0], *whole[3:6]]
+
+
+def test_limit_is_appended_only_where_the_query_has_no_modifier_of_its_own() -> None:
+    assert with_limit("SELECT * { ?s ?p ?o } ORDER BY ?s # LIMIT in a comment", 5) == (
+        "SELECT * { ?s ?p ?o } ORDER BY ?s # LIMIT in a comment\nLIMIT 5"
+    )
+    assert with_limit("SELECT * { ?s ?p ?o } VALUES ?s { <urn:a> }", 5) is None
+    assert with_limit("SELECT * { ?s ?p ?o } LIMIT 2", 5) is None
+    assert with_limit("ASK { ?s ?p ?o }", 5) is None
+    inner = 'SELECT * { { SELECT ?s { ?s ?p ?o } LIMIT 9 } FILTER (STR(?s) != "}") }'
+    assert with_limit(inner, 5, 1) == inner + "\nLIMIT 5 OFFSET 1"
+
+
+def test_a_table_for_a_screen_shows_a_screenful_and_says_how_to_see_the_rest(
+    seed_file: Path,
+) -> None:
+    query = read_query(find_query("documents"))
+    shown = answer(Source(seed_file), Request(query, fmt="table", screen=3)).text
+    lines = shown.splitlines()
+    assert lines[-1].startswith("(first 3 rows: --limit N --offset M")
+    assert sum(re.match(r"^00\d_", line) is not None for line in lines) == 3
+    whole = answer(Source(seed_file), Request(query, fmt="table", screen=30)).text
+    assert whole.splitlines()[-1] == "(5 rows)"
+    assert answer(Source(seed_file), Request(query, fmt="csv", screen=3)).text.count("\n") == 6

@@ -102,6 +102,11 @@ def terminal_width(piped: int | None = None) -> int | None:
     return shutil.get_terminal_size().columns if sys.stdout.isatty() else piped
 
 
+def screen_rows() -> int | None:
+    """Table rows that fit a screen when output goes to a terminal (None otherwise: all)."""
+    return max(10, shutil.get_terminal_size().lines - 4) if sys.stdout.isatty() else None
+
+
 def echo_lines(lines: Any) -> None:
     """Print ``(text, to_stderr)`` pairs as a result object yields them."""
     for text, to_stderr in lines:

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from kg.cli.app import graph_option, main, terminal_width
+from kg.cli.app import graph_option, main, screen_rows, terminal_width
 from kg.errors import EXIT_BAD_INPUT, QueryTimeout
 from kg.graphs import DEFAULT_STORE, STORES
 from kg.guard import serve_guarded
@@ -106,6 +106,7 @@ def query(
         terminal_width() if width is None else width,
         limit,
         offset,
+        screen_rows(),
     )
     try:
         out = answer(Source(**source), request)
