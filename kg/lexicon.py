@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import cache, cached_property
 from typing import Any
 
+import ahocorasick
 import jieba
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
@@ -63,16 +64,31 @@ class Lexicon:
         return max(len(t) for t in self.terms)
 
     @cached_property
-    def lengths_by_first(self) -> dict[str, tuple[int, ...]]:
-        """For each first character of a surface form, the lengths of the forms, longest first.
-
-        Term matching looks only at positions whose character starts some form, and only at
-        the lengths that exist there, instead of every slice up to :attr:`max_term_len`.
-        """
-        found: dict[str, set[int]] = {}
+    def automaton(self) -> ahocorasick.Automaton:
+        """An Aho-Corasick automaton of every surface form (pyahocorasick), its value the form's
+        length: one pass over a text finds every occurrence of every form, overlaps included."""
+        automaton = ahocorasick.Automaton()
         for term in self.terms:
-            found.setdefault(term[0], set()).add(len(term))
-        return {ch: tuple(sorted(ls, reverse=True)) for ch, ls in found.items()}
+            automaton.add_word(term, len(term))
+        automaton.make_automaton()
+        return automaton
+
+    def occurrences(self, text: str) -> dict[int, list[int]]:
+        """For each position of ``text`` where surface forms start, their lengths, longest first.
+
+        >>> lex = Lexicon({"人脸": Entry("datatype", None), "人脸信息": Entry("datatype", None),
+        ...                "信息": Entry("datatype", None)}, {}, {}, None)
+        >>> lex.occurrences("卖人脸信息")
+        {1: [4, 2], 3: [2]}
+        """
+        found: dict[int, list[int]] = {}
+        if not self.terms:
+            return found
+        for last, length in self.automaton.iter(text):
+            found.setdefault(last - length + 1, []).append(length)
+        for lengths in found.values():
+            lengths.sort(reverse=True)
+        return dict(sorted(found.items()))
 
     @cached_property
     def labels_by_role(self) -> dict[str, tuple[tuple[str, URIRef], ...]]:
