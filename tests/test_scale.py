@@ -317,6 +317,7 @@ def _warc(path: Path, pages: list[tuple[str, str, bytes]]) -> None:
                 uri, "response", payload=io.BytesIO(body), http_headers=headers
             )
             writer.write_record(record)
+            record.raw_stream.close()  # the spooled copy warcio made to compute the digests
 
 
 def test_warc_pages_are_read_and_extracted_like_the_article(tmp_path: Path) -> None:
