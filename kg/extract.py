@@ -10,6 +10,7 @@ negated) and the speaker the sentence names. Every cue word comes from ``ontolog
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from itertools import accumulate
@@ -140,15 +141,16 @@ def is_negated(tokens: list[Token], first: int, last: int, lex: Lexicon) -> bool
 
 def concept_mentions(text: str, tokens: list[Token], lex: Lexicon) -> list[Mention]:
     """Technique, data-type, harm, remedy and platform mentions, negation marked."""
-    token_at = [0] * (len(text) + 1)
-    for i, (_, s, e) in enumerate(tokens):
-        for pos in range(s, e):
-            token_at[pos] = i
+    token_starts = [s for _, s, _ in tokens]  # tokens tile the text, in order
+
+    def token_at(pos: int) -> int:
+        return max(0, bisect_right(token_starts, pos) - 1)
+
     mentions = []
     for start, end, role, concept in match_terms(text, tokens, lex):
         if role == BLOCKED or concept is None:
             continue
-        first, last = token_at[start], token_at[end - 1]
+        first, last = token_at(start), token_at(end - 1)
         negated = role in CONCEPT_ROLES and is_negated(tokens, first, last, lex)
         mentions.append(
             Mention(
