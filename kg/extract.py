@@ -113,29 +113,26 @@ def match_terms(
     return found
 
 
-def _clause_tokens(tokens: list[Token], index: int) -> tuple[list[str], list[str]]:
-    """Tokens of the clause around ``tokens[index]``: those before it and those after it."""
-    before: list[str] = []
-    for w, _, _ in reversed(tokens[:index]):
+def _clause_words(tokens: list[Token], index: int, step: int, reach: int) -> list[str]:
+    """Up to ``reach`` words from ``tokens[index + step]`` onwards in direction ``step`` (-1:
+    before, 1: after), stopping at the clause's end; without copying the token list."""
+    words: list[str] = []
+    j = index + step
+    while 0 <= j < len(tokens) and len(words) < reach:
+        w = tokens[j][0]
         if w in _CLAUSE_BREAK:
             break
-        before.append(w)
-    after: list[str] = []
-    for w, _, _ in tokens[index + 1 :]:
-        if w in _CLAUSE_BREAK:
-            break
-        after.append(w)
-    return before, after
+        words.append(w)
+        j += step
+    return words
 
 
 def is_negated(tokens: list[Token], first: int, last: int, lex: Lexicon) -> bool:
     """True when a negation cue precedes tokens[first..last] in its clause,
     or a post-negation cue follows them."""
-    before, _ = _clause_tokens(tokens, first)
-    _, after = _clause_tokens(tokens, last)
     negation, post = lex.cue("negation"), lex.cue("post-negation")
-    return any(w in negation for w in before[:NEGATION_REACH]) or any(
-        w in post for w in after[:POST_NEGATION_REACH]
+    return any(w in negation for w in _clause_words(tokens, first, -1, NEGATION_REACH)) or any(
+        w in post for w in _clause_words(tokens, last, 1, POST_NEGATION_REACH)
     )
 
 
