@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from kg.graphs import load_graph  # noqa: E402
 from kg.oxdb import database  # noqa: E402
-from kg.query import _with_values, bind_params, shipped_queries  # noqa: E402
+from kg.query import bind_params, engine_text, shipped_queries  # noqa: E402
 from kg.sparqltext import with_limit, with_prefixes  # noqa: E402
 
 FLOOR = """
@@ -98,8 +98,7 @@ def main() -> None:
             cases += [{p.name: sample(graph, p.name)} for p in query.params]
             for params in cases:
                 bound = bind_params(graph, query, params)
-                text = with_limit(query.text, args.page) or query.text
-                text = with_prefixes(_with_values(text, bound) if bound else text)
+                text = engine_text(with_limit(query.text, args.page) or query.text, bound)
                 path = Path(tmp) / "query.rq"
                 path.write_text(text, encoding="utf-8")
                 floor = seconds([sys.executable, "-c", FLOOR, str(folder), str(path)], args.runs)

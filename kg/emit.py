@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from weakref import WeakKeyDictionary
 
 from rdflib import Graph, Literal, URIRef
@@ -275,15 +276,9 @@ class Assembly:
         graph = Graph()
         bind_all(graph)
         graph += self.vocabulary
-        made: dict[str | Lit, URIRef | Literal] = {}  # each distinct term made once: a graph
-        # repeats its properties, classes, runs and documents on every node (14% less time at 1k)
-
-        def term(value: str | Lit) -> URIRef | Literal:
-            found = made.get(value)
-            if found is None:
-                found = made[value] = rdf_term(value)
-            return found
-
+        # each distinct term made once: a graph repeats its properties, classes, runs and
+        # documents on every node (14% less time at 1k articles)
+        term = cache(rdf_term)
         graph.addN((term(s), term(p), term(o), graph) for s, p, o in self.triples)
         graph.addN((s, p, o, graph) for s, p, o in self.corpus)
         return graph

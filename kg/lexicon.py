@@ -12,7 +12,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 import ahocorasick
@@ -54,14 +54,6 @@ class Lexicon:
     #: English prefLabel of each concept of the four schemes.
     en_labels: dict[URIRef, str] = field(default_factory=dict)
     _pos: Any = None  # jieba.posseg.POSTokenizer, made on first use
-    _tags: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, repr=False)
-    _inside: dict[tuple[str, str, int], tuple[tuple[int, str, URIRef], ...]] = field(
-        default_factory=dict, repr=False
-    )
-
-    @property
-    def max_term_len(self) -> int:
-        return max(len(t) for t in self.terms)
 
     @cached_property
     def automaton(self) -> ahocorasick.Automaton:
@@ -111,17 +103,7 @@ class Lexicon:
         >>> [(pos, form) for pos, form, _ in lex.labels_inside("datatype", "泄露人脸信息", 3)]
         [(2, '人脸信息')]
         """
-        key = (role, phrase, min_len)
-        found = self._inside.get(key)
-        if found is None:
-            if len(self._inside) >= 50_000:
-                self._inside.clear()
-            found = self._inside[key] = tuple(
-                (pos, form, concept)
-                for form, concept in self.labels_by_role.get(role, ())
-                if len(form) >= min_len and (pos := phrase.find(form)) >= 0
-            )
-        return found
+        return _labels_inside(self, role, phrase, min_len)
 
     @cached_property
     def cue_words(self) -> frozenset[str]:
@@ -135,12 +117,7 @@ class Lexicon:
     def tags(self, phrase: str) -> tuple[tuple[str, str], ...]:
         """(word, part of speech) of a short ``phrase``, remembered: speakers and police units
         are named by the same few phrases in document after document."""
-        found = self._tags.get(phrase)
-        if found is None:
-            if len(self._tags) >= 50_000:
-                self._tags.clear()
-            found = self._tags[phrase] = tuple((w, f) for w, f in self.pos().cut(phrase))
-        return found
+        return _tags(self, phrase)
 
     def pos(self) -> Any:
         """POS tokenizer sharing this lexicon's dictionary (for person and place names)."""
@@ -150,6 +127,27 @@ class Lexicon:
 
             self._pos = jieba.posseg.POSTokenizer(self.tokenizer)
         return self._pos
+
+
+#: Phrases remembered per lexicon by the two memos below: speakers, police units and harm terms
+#: recur in document after document; the bound keeps a corpus of rare phrases from growing them.
+MEMO_SIZE = 50_000
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _tags(lex: Lexicon, phrase: str) -> tuple[tuple[str, str], ...]:
+    return tuple((w, f) for w, f in lex.pos().cut(phrase))
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _labels_inside(
+    lex: Lexicon, role: str, phrase: str, min_len: int
+) -> tuple[tuple[int, str, URIRef], ...]:
+    return tuple(
+        (pos, form, concept)
+        for form, concept in lex.labels_by_role.get(role, ())
+        if len(form) >= min_len and (pos := phrase.find(form)) >= 0
+    )
 
 
 def alternation(terms: frozenset[str] | set[str]) -> str:

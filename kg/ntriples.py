@@ -66,13 +66,7 @@ def light_line(triple: Light) -> str:
     if kind is str or kind is URIRef:
         return f"<{s}> <{p}> <{o}> .\n"
     if kind is Lit:
-        lexical, lang, datatype = o  # type: ignore[str-unpack]
-        text = lexical.translate(_ESCAPES)
-        if lang:
-            return f'<{s}> <{p}> "{text}"@{lang} .\n'
-        if datatype:
-            return f'<{s}> <{p}> "{text}"^^<{datatype}> .\n'
-        return f'<{s}> <{p}> "{text}" .\n'
+        return f"<{s}> <{p}> {literal(*o)} .\n"
     return f"<{s}> <{p}> {term(o)} .\n"
 
 

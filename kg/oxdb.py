@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from contextlib import suppress
+from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import InputError
@@ -30,6 +31,14 @@ def oxigraph_command() -> str:
 
 
 def _sha256(path: Path) -> str:
+    """SHA-256 of the file at ``path``, remembered for this very file (:func:`_stat`): checking
+    a database and then loading a new one hash the file once."""
+    return _file_digest(path, _stat(path))
+
+
+@lru_cache(maxsize=8)
+def _file_digest(path: Path, stat: str) -> str:
+    """The digest itself; ``stat`` only keys the memo, so a changed file is read again."""
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

@@ -305,13 +305,18 @@ def _execute(
     return result
 
 
+def engine_text(text: str, bindings: dict[str, URIRef | Literal]) -> str:
+    """The query text Oxigraph or an endpoint receives: the parameters bound in a VALUES block
+    (:func:`_with_values`), the project's prefixes declared."""
+    return with_prefixes(_with_values(text, bindings) if bindings else text)
+
+
 def run_query(graph: Graph, query: QueryFile, params: dict[str, str] | None = None) -> Result:
     """Run ``query`` on ``graph`` with ``params`` checked and bound (:func:`bind_params`)."""
     bindings = bind_params(graph, query, params or {})
-    text, initial = query.text, bindings
-    if bindings and not isinstance(graph.store, (Memory, SimpleMemory)):
-        text, initial = _with_values(query.text, bindings), {}
-    return _execute(graph, text, query.path, initial)
+    if isinstance(graph.store, (Memory, SimpleMemory)):  # rdflib's engine binds them itself
+        return _execute(graph, query.text, query.path, bindings)
+    return _execute(graph, engine_text(query.text, bindings), query.path)
 
 
 @dataclass(frozen=True)
@@ -388,16 +393,14 @@ def answer(source: Source, request: Request) -> Answer:
             end = None if limit is None else offset + limit
             result.bindings = result.bindings[offset:end]
         code = 1 if result.type == "ASK" and not result.askAnswer else 0
-        more = result.type == "SELECT" and screen is not None and len(result.bindings) > screen
-        if more:
+        footer = None
+        if result.type == "SELECT" and screen is not None and len(result.bindings) > screen:
             result.bindings = result.bindings[:screen]
-        text = render(result, request.fmt, request.width)
-        if more:
-            text = text.rstrip("\n").rpartition("\n")[0] + (
-                f"\n(first {screen} rows: --limit N --offset M for others, "
-                "--format csv or a pipe for all)\n"
+            footer = (
+                f"(first {screen} rows: --limit N --offset M for others, "
+                "--format csv or a pipe for all)"
             )
-        return Answer(text, code)
+        return Answer(render(result, request.fmt, request.width, footer), code)
 
     return bounded(work, source.timeout, request.query.path.name)
 

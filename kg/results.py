@@ -30,9 +30,10 @@ SPARQL_RESULTS = "http://www.w3.org/2005/sparql-results#"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def render(result: Result, fmt: str, width: int | None = None) -> str:
+def render(result: Result, fmt: str, width: int | None = None, footer: str | None = None) -> str:
     """``result`` in ``fmt``: a SELECT or ASK in one of :data:`SOLUTION_FORMATS`, a CONSTRUCT or
-    DESCRIBE in one of :data:`GRAPH_FORMATS` (``table`` stands for Turtle there)."""
+    DESCRIBE in one of :data:`GRAPH_FORMATS` (``table`` stands for Turtle there). A table ends
+    with ``footer``, by default its row count."""
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         fmt = "ttl" if fmt == "table" else fmt
         if fmt not in GRAPH_FORMATS:
@@ -56,7 +57,7 @@ def render(result: Result, fmt: str, width: int | None = None) -> str:
         return tsv(variables, rows)
     if fmt == "csv":
         return csv_text(variables, rows)
-    return table(variables, [[cell(v) for v in row] for row in rows], width)
+    return table(variables, [[cell(v) for v in row] for row in rows], width, footer)
 
 
 def tsv(variables: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -210,8 +211,14 @@ def column_widths(natural: list[int], limit: int | None) -> list[int]:
     return widths
 
 
-def table(variables: Sequence[str], cells: Sequence[Sequence[str]], width: int | None) -> str:
-    """An aligned table with full cells: a cell wider than its column wraps onto more lines."""
+def table(
+    variables: Sequence[str],
+    cells: Sequence[Sequence[str]],
+    width: int | None,
+    footer: str | None = None,
+) -> str:
+    """An aligned table with full cells: a cell wider than its column wraps onto more lines;
+    last, ``footer`` or the number of rows."""
     natural = [
         max([display_width(v)] + [display_width(r[i]) for r in cells])
         for i, v in enumerate(variables)
@@ -222,7 +229,7 @@ def table(variables: Sequence[str], cells: Sequence[Sequence[str]], width: int |
         wrapped = [wrap(c, w) for c, w in zip(row, widths, strict=True)]
         for k in range(max(len(w) for w in wrapped) if wrapped else 0):
             lines.append(_line([w[k] if k < len(w) else "" for w in wrapped], widths))
-    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    lines.append(footer or f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
     return "\n".join(lines) + "\n"
 
 
