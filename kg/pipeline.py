@@ -24,11 +24,13 @@ from kg.errors import InputError, UsageError
 from kg.executors import Executor, batched, make_executor
 from kg.extract import Extraction, extract
 from kg.fold import fold
+from kg.formats import for_path
 from kg.graphs import load_graph
 from kg.lexicon import Lexicon, build_lexicon, default_lexicon
 from kg.locks import writing
 from kg.normalize import normalize
 from kg.read import DEFAULT_MAX_BYTES, Problem, RawDocument, iter_inputs
+from kg.shapes_sparql import Unsupported
 from kg.sinks import (
     BuildStats,
     CorpusSink,
@@ -43,7 +45,7 @@ from kg.sinks import (
     write_log,
 )
 from kg.validate import Report as ValidationReport
-from kg.validate import load_shapes, validate_graph
+from kg.validate import load_shapes, validate_graph, validate_source
 from kg.vocabulary import vocabulary_graph
 
 DEFAULT_OUT = Path("build/graph.ttl")
@@ -377,16 +379,36 @@ def validate_file(
     path: Path,
     waivers: Path | None = None,
     lang: str = "en",
-    engine: str = "fast",
+    engine: str = "auto",
     progress: Callable[[str], None] | None = None,
 ) -> ValidationReport:
     """Validate a graph file (``kg validate``). An empty graph is bad input, not a graph that
-    conforms: nothing in it was checked. ``progress`` hears each of :data:`VALIDATION_STEPS`."""
+    conforms: nothing in it was checked. ``progress`` hears each of :data:`VALIDATION_STEPS`.
+
+    ``auto`` runs the ``oxigraph`` engine where the shapes and the file allow it (N-Triples or
+    Turtle, rules it translates) and the ``fast`` engine otherwise; all give the same report."""
     step = progress or (lambda _: None)
-    data, oxigraph = read_for_validation(path, engine)
+    shapes = load_shapes(waivers)
+    found = for_path(path)
+    if engine in ("auto", "oxigraph"):
+        try:
+            report = validate_source(path, found.name if found else "", shapes, lang, step)
+        except Unsupported as err:
+            if engine == "oxigraph":
+                raise InputError(f"{path}: the oxigraph engine cannot check this ({err})") from None
+        else:
+            step("validated")
+            return report
+    data, oxigraph = read_for_validation(path, "pyshacl" if engine == "pyshacl" else "fast")
     if len(data) == 0:
         raise InputError(f"{path}: the graph holds no triples (nothing to validate)")
     step(f"read {len(data)} triples")
-    report = validate_graph(data, load_shapes(waivers), lang=lang, engine=engine, oxigraph=oxigraph)
+    report = validate_graph(
+        data,
+        shapes,
+        lang=lang,
+        engine="pyshacl" if engine == "pyshacl" else "fast",
+        oxigraph=oxigraph,
+    )
     step("validated")
     return report

@@ -30,15 +30,15 @@ from kg.edits import Edit
 from kg.emit import assemble, claims_of, corpus_triples, document_lines, input_digest
 from kg.extract import Extraction
 from kg.files import write_atomic
-from kg.graphs import ntriples_graph
 from kg.mint import run_iri
 from kg.namespaces import PRK
 from kg.ntriples import NTriplesStream, split_lines, write_part
 from kg.read import Problem
 from kg.serialize import serialize, write_run_log
+from kg.shapes_sparql import Unsupported
 from kg.terms import RDF, Triple
 from kg.validate import Report as ValidationReport
-from kg.validate import validate_graph
+from kg.validate import validate_graph, validate_source
 from kg.vocabulary import vocabulary_graph
 
 if TYPE_CHECKING:
@@ -184,6 +184,14 @@ class CorpusSink:
         self.extractions.clear()
 
 
+def _validate_lines(data: bytes) -> ValidationReport | None:
+    """The report of the oxigraph engine on N-Triples ``data`` (None where it does not apply)."""
+    try:
+        return validate_source(data, "nt")
+    except Unsupported:
+        return None
+
+
 @dataclass
 class GraphSink(CorpusSink):
     """The whole graph in memory: made, curated, validated, written atomically to ``out``.
@@ -205,20 +213,24 @@ class GraphSink(CorpusSink):
         outcome = super().finish(stats)
         parts = assemble(outcome.extractions, stats.reports)
         # Unedited, the graph is exactly ``parts``, whose N-Triples lines are made far faster
-        # than rdflib serialises a graph: they are the .nt output, and what Oxigraph loads for
-        # the SPARQL rules, in a thread while rdflib builds its graph (Oxigraph does not hold
-        # Python's lock).
+        # than rdflib serialises a graph: they are the .nt output, and what the oxigraph
+        # validation engine reads, in a thread while rdflib builds its graph (Oxigraph does
+        # not hold Python's lock). Edited graphs, and shapes that engine does not translate,
+        # are validated from the rdflib graph.
         use_lines = not self.edits and (self.validate or self.fmt == "nt")
         lines = parts.lines() if use_lines else None
+        checked = "".join(lines).encode() if lines and self.validate else None
         with ThreadPoolExecutor(1) as pool:
-            early = pool.submit(ntriples_graph, "".join(lines).encode()) if lines else None
+            early = pool.submit(_validate_lines, checked) if checked else None
             graph = parts.graph()
             if self.edits:
                 graph = tracking_graph(graph)
                 outcome.curation = replay(graph, self.edits)
-            oxigraph = early.result() if early else None
+            report = early.result() if early else None
         outcome.graph = graph
-        outcome.report = validate_graph(graph, oxigraph=oxigraph) if self.validate else None
+        if self.validate and report is None:
+            report = validate_graph(graph)
+        outcome.report = report
         outcome.orphaned = bool(outcome.curation and outcome.curation.orphans)
         outcome.orphaned &= not self.allow_orphans
         outcome.ok = (outcome.report is None or outcome.report.conforms) and not outcome.orphaned

@@ -17,21 +17,27 @@ Two engines give the same report (the tests compare them finding by finding):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from functools import lru_cache, partial
 from pathlib import Path
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from kg.errors import InputError
 from kg.fold import fold
 from kg.formats import read_turtle
 from kg.namespaces import NIF, bind_all
 from kg.resources import waivers_path
+from kg.shapes_sparql import Check, DatatypeCheck, Unsupported, core_checks
 from kg.sparqltext import opening_where
 from kg.terms import from_ox
 from kg.vocabulary import shapes_graph
@@ -106,14 +112,19 @@ def short_name(graph: Graph, node: Node | None) -> str:
     return str(node)
 
 
-def _describe(data: Graph, node: Node | None) -> str:
-    """The node's name plus what a curator recognises it by (quote or label)."""
+Lookup = Callable[[Node, URIRef], "Node | None"]
+
+
+def _describe(data: Graph, node: Node | None, lookup: Lookup | None = None) -> str:
+    """The node's name plus what a curator recognises it by (quote or label). ``lookup`` finds
+    one object of a node's property (default: the least of ``data``'s, so both engines agree)."""
+    find = lookup or (lambda n, p: min(data.objects(n, p), key=str, default=None))
     name = short_name(data, node)
-    quote = data.value(node, NIF.anchorOf) if isinstance(node, URIRef) else None
-    label = quote
-    for prop in (RDFS.label, DCTERMS.title):
-        if label is None and isinstance(node, URIRef):
-            label = data.value(node, prop)
+    if not isinstance(node, URIRef):
+        return name
+    label = None
+    for prop in (NIF.anchorOf, RDFS.label, DCTERMS.title):
+        label = find(node, prop) if label is None else label
     if label is not None:
         text = str(label)
         return f"{name} “{text[:40]}{'…' if len(text) > 40 else ''}”"
@@ -132,17 +143,7 @@ def _shape_name(data: Graph, shapes: Graph, shape: Node | None) -> str:
 
 
 def _message(results: Graph, result: Node, lang: str) -> str:
-    messages = [m for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)]
-    for m in messages:
-        if m.language == lang:
-            return str(m)
-    # pySHACL drops the language tags of SPARQL-constraint messages: tell them apart by script.
-    for m in messages:
-        if m.language is None and (lang == "zh") == any(
-            "\u4e00" <= ch <= "\u9fff" for ch in str(m)
-        ):
-            return str(m)
-    return str(messages[0]) if messages else "(no message)"
+    return _pick(list(results.objects(result, SH.resultMessage)), lang)
 
 
 ENGINES = ("fast", "pyshacl")
@@ -272,11 +273,17 @@ def _oxigraph_store(data: Graph) -> ox.Store:
     return store
 
 
-
-
-def _pick(messages: list[Literal], lang: str) -> str:
+def _pick(candidates: list[Node], lang: str) -> str:
+    """The message in ``lang``. pySHACL drops the language tags of SPARQL-constraint messages:
+    untagged ones are told apart by script."""
+    messages = [m for m in candidates if isinstance(m, Literal)]
     for m in messages:
         if m.language == lang:
+            return str(m)
+    for m in messages:
+        if m.language is None and (lang == "zh") == any(
+            "\u4e00" <= ch <= "\u9fff" for ch in str(m)
+        ):
             return str(m)
     return str(messages[0]) if messages else "(no message)"
 
@@ -300,15 +307,15 @@ def _sparql_findings(
     answers: list[list[dict[str, object]]],
     lang: str,
     focus: set[Node] | None,
+    lookup: Lookup | None = None,
+    term: Callable[[object], Node] = from_ox,
 ) -> list[Finding]:
     findings = []
     for check, rows in zip(checks, answers, strict=True):
-        messages = [
-            m for m in shapes.objects(check.constraint, SH.message) if isinstance(m, Literal)
-        ]
+        messages = list(shapes.objects(check.constraint, SH.message))
         seen = set()
         for row in rows:
-            values = {n: from_ox(v) for n, v in row.items()}
+            values = {n: term(v) for n, v in row.items()}
             this = values.get("this")
             value = values.get("value", this)
             path = values.get("path")
@@ -319,7 +326,7 @@ def _sparql_findings(
             findings.append(
                 Finding(
                     severity=check.severity,
-                    focus=_describe(data, this),
+                    focus=_describe(data, this, lookup),
                     shape=short_name(data, check.constraint),
                     message=_pick(messages, lang),
                     value=None if value is None else short_name(data, value)[:80],
@@ -370,7 +377,7 @@ def validate_graph(
     if not isinstance(results, Graph):  # pySHACL could not run the shapes at all
         raise ValueError(f"shapes cannot be used: {text.strip().splitlines()[0]}")
     findings = []
-    for result in results.subjects(SH.focusNode, None):
+    for result in results.objects(None, SH.result):  # not the sh:detail nested under them
         if focus is not None and results.value(result, SH.focusNode) not in focus:
             continue
         severity = short_name(results, results.value(result, SH.resultSeverity)).split(":")[-1]
@@ -398,3 +405,249 @@ def validate_graph(
     if focus is not None or extra:
         conforms = not any(f.severity == "Violation" for f in findings)
     return Report(bool(conforms), findings)
+
+
+# ---------------------------------------------------------------------------------------------
+# The Oxigraph engine: every rule as SPARQL over one store, no rdflib graph of the data
+
+
+_SCANNED = {"nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE}
+_SPOKEN = {"nt": "nt", "ttl": "turtle"}  # as the other readers name them in errors
+_OX_STRING = ox.NamedNode(str(XSD.string))
+_ACTUAL: dict[URIRef, type | tuple[type, ...]] = {
+    XSD.string: str,
+    RDF.langString: str,
+    XSD.integer: int,
+    XSD.float: float,
+    XSD.decimal: Decimal,
+    XSD.boolean: bool,
+    XSD.date: date,
+    XSD.time: time,
+    XSD.dateTime: datetime,
+}
+
+
+@lru_cache(maxsize=65536)
+def datatype_ok(value: object, datatype: URIRef) -> bool:
+    """Whether ``value`` (an Oxigraph term as parsed) matches ``sh:datatype`` as pySHACL has
+    it: a literal of that datatype that is not ill-typed (or a plain string for xsd:string,
+    any tagged string for rdf:langString, any literal for rdfs:Literal)."""
+    if not isinstance(value, ox.Literal):
+        return False
+    literal = from_ox(value)
+    assert isinstance(literal, Literal)
+    if literal.datatype == datatype:
+        if getattr(literal, "ill_typed", None) is True:
+            return False
+    elif datatype == RDFS.Literal or datatype == RDFS.Datatype and literal.datatype:
+        return True
+    elif not (
+        literal.datatype is None
+        and literal.language is None
+        and datatype == XSD.string
+        or datatype == RDF.langString
+        and literal.language
+    ):
+        return False
+    return isinstance(literal.value, _ACTUAL.get(datatype, object))
+
+
+@dataclass
+class _Scan:
+    """What one pass over the parsed file keeps: the triples whose object may fail an
+    ``sh:datatype`` of their predicate, each typed literal with the predicates it is a value
+    of, and the file's prefixes."""
+
+    suspects: set[ox.Triple]
+    literals: dict[ox.Literal, set[ox.NamedNode]]
+    prefixes: dict[str, str]
+
+
+def _parse(source: Path | bytes, fmt: str) -> ox.QuadParser:
+    if isinstance(source, Path):
+        return ox.parse(path=str(source), format=_SCANNED[fmt])
+    return ox.parse(input=source, format=_SCANNED[fmt])
+
+
+def _scan(source: Path | bytes, fmt: str, shapes: Graph) -> _Scan:
+    rules: dict[ox.NamedNode, set[URIRef]] = {}
+    for shape, datatype in shapes.subject_objects(SH.datatype):
+        path = shapes.value(shape, SH.path)
+        if isinstance(path, URIRef) and isinstance(datatype, URIRef):
+            rules.setdefault(ox.NamedNode(str(path)), set()).add(datatype)
+    suspects: set[ox.Triple] = set()
+    literals: dict[ox.Literal, set[ox.NamedNode]] = {}
+    parser = _parse(source, fmt)
+    for triple in parser:
+        value, predicate = triple.object, triple.predicate
+        if type(value) is ox.Literal and value.datatype != _OX_STRING:
+            literals.setdefault(value, set()).add(predicate)
+        wanted = rules.get(predicate)
+        if wanted and not all(datatype_ok(value, d) for d in wanted):
+            suspects.add(ox.Triple(triple.subject, predicate, value))
+    return _Scan(suspects, literals, dict(parser.prefixes or {}))
+
+
+def _stored_forms(
+    literals: dict[ox.Literal, set[ox.NamedNode]],
+) -> tuple[dict[object, ox.Literal], set[ox.NamedNode]]:
+    """Oxigraph's store keeps a literal's value, not its spelling ("2.0"^^xsd:decimal comes
+    back as "2"): each stored form with the literal as written, and the predicates with a
+    literal whose spelling changed. Two literals stored as one would change what the store
+    counts, so they are :class:`Unsupported`."""
+    written = list(literals)
+    scratch = ox.Store()
+    scratch.extend(
+        ox.Quad(ox.NamedNode(f"urn:x:{i}"), ox.NamedNode("urn:x:p"), literal)
+        for i, literal in enumerate(written)
+    )
+    back: dict[object, ox.Literal] = {}
+    changed: set[ox.NamedNode] = set()
+    for quad in scratch:
+        original = written[int(quad.subject.value[6:])]
+        if quad.object in back:
+            raise Unsupported(f"{original} and {back[quad.object]} are one value in Oxigraph")
+        back[quad.object] = original
+        if quad.object.value != original.value or quad.object.language != original.language:
+            changed |= literals[original]
+    if len(back) != len(written):
+        raise Unsupported("literals stored as one value in Oxigraph")
+    return back, changed
+
+
+def _load(store: ox.Store, source: Path | bytes, fmt: str) -> None:
+    if isinstance(source, Path):
+        store.bulk_load(path=str(source), format=_SCANNED[fmt])
+    else:
+        store.bulk_load(input=source, format=_SCANNED[fmt])
+
+
+def _rows(store: ox.Store, query: str) -> list[dict[str, object]]:
+    try:
+        solutions = store.query(query)
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = [v.value for v in solutions.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
+    except (SyntaxError, OSError, ValueError) as err:
+        raise Unsupported(f"Oxigraph cannot run a rule ({err})") from None
+
+
+def validate_source(
+    source: Path | bytes,
+    fmt: str = "nt",
+    shapes: Graph | None = None,
+    lang: str = "en",
+    progress: Callable[[str], None] | None = None,
+) -> Report:
+    """The ``oxigraph`` engine: validate a graph file (or its N-Triples bytes) with every rule
+    run as SPARQL in one Oxigraph store, without building an rdflib graph of the data. The
+    SHACL Core rules are translated by :mod:`kg.shapes_sparql`; datatypes are checked on the
+    parsed literals while the store loads. Raises :class:`Unsupported` where the shapes or the
+    data need pySHACL (the report is then made by :func:`validate_graph`)."""
+    if fmt not in _SCANNED:
+        raise Unsupported(f"{fmt}: only N-Triples and Turtle are read into Oxigraph")
+    shapes_used = shapes if shapes is not None else load_shapes()
+    remaining, sparql = _split_sparql(shapes_used)
+    if any(_active(remaining, s) for s in remaining.subjects(SH.sparql, None)):
+        raise Unsupported("SPARQL constraints of property shapes, or of shapes without targets")
+    name = str(source) if isinstance(source, Path) else "the graph"
+    if isinstance(source, Path) and not source.is_file():
+        raise InputError(f"{source}: no such graph file (run `kg build` first?)")
+    store = ox.Store()
+    try:
+        with ThreadPoolExecutor(1) as pool:  # Oxigraph loads without Python's lock
+            loading = pool.submit(_load, store, source, fmt)
+            try:
+                scan = _scan(source, fmt, shapes_used)
+            finally:
+                loading.result()
+    except (SyntaxError, ValueError) as err:
+        reason = " ".join(str(err).split())[:160]
+        raise InputError(f"{name}: malformed {_SPOKEN[fmt]} ({reason})") from None
+    if len(store) == 0:
+        raise InputError(f"{name}: the graph holds no triples (nothing to validate)")
+    if progress is not None:
+        progress(f"read {len(store)} triples")
+    stored, respelled = _stored_forms(scan.literals)
+
+    def subclasses(cls: URIRef) -> list[URIRef]:
+        rows = _rows(store, f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* <{cls}> }}")
+        return sorted(URIRef(str(row["c"].value)) for row in rows)  # type: ignore[attr-defined]
+
+    checks = core_checks(shapes_used, subclasses)
+    queries = [c for c in checks if isinstance(c, Check)]
+    if respelled and any(c.lexical for c in queries):
+        lexical = {ox.NamedNode(str(c.path)) for c in queries if c.lexical and c.path}
+        if lexical & respelled or any(c.lexical and c.path is None for c in queries):
+            raise Unsupported("a rule reads the spelling of numbers Oxigraph respells")
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(
+            pool.map(partial(_rows, store), [c.query for c in queries] + [c.query for c in sparql])
+        )
+
+    names = Graph()
+    for prefix, namespace in scan.prefixes.items():
+        names.bind(prefix, namespace)
+    bind_all(names)
+
+    def term(value: object) -> Node:
+        return from_ox(stored.get(value, value))
+
+    def lookup(node: Node, prop: URIRef) -> Node | None:
+        found = store.quads_for_pattern(ox.NamedNode(str(node)), ox.NamedNode(str(prop)), None)
+        return min((term(q.object) for q in found), key=str, default=None)
+
+    findings = []
+    for check, rows in zip(queries, answers[: len(queries)], strict=True):
+        messages = [m for m in shapes_used.objects(check.shape, SH.message)]
+        for row in rows:
+            value = term(row["value"]) if "value" in row else None
+            findings.append(
+                Finding(
+                    severity=check.severity,
+                    focus=_describe(names, term(row["this"]), lookup),
+                    shape=_shape_name(names, shapes_used, check.shape),
+                    message=_pick(messages, lang),
+                    value=None if value is None else short_name(names, value)[:80],
+                    path=None if check.path is None else short_name(names, check.path),
+                )
+            )
+    for dt in (c for c in checks if isinstance(c, DatatypeCheck)):
+        path = ox.NamedNode(str(dt.path))
+        bad = [
+            t
+            for t in scan.suspects
+            if t.predicate == path and not datatype_ok(t.object, dt.datatype)
+        ]
+        if any(isinstance(t.subject, ox.BlankNode) for t in bad):
+            raise Unsupported("a blank node's datatype finding (its name differs in the store)")
+        subjects = " ".join(sorted({str(t.subject) for t in bad}))
+        inside = {
+            row["this"]
+            for row in (
+                _rows(store, f"SELECT ?this WHERE {{ VALUES ?this {{ {subjects} }} {dt.focus} }}")
+                if bad
+                else []
+            )
+        }
+        messages = [m for m in shapes_used.objects(dt.shape, SH.message)]
+        for t in bad:
+            if t.subject not in inside:
+                continue
+            findings.append(
+                Finding(
+                    severity=dt.severity,
+                    focus=_describe(names, from_ox(t.subject), lookup),
+                    shape=_shape_name(names, shapes_used, dt.shape),
+                    message=_pick(messages, lang),
+                    value=short_name(names, from_ox(t.object))[:80],
+                    path=short_name(names, dt.path),
+                )
+            )
+    findings += _sparql_findings(
+        names, shapes_used, sparql, answers[len(queries) :], lang, None, lookup, term
+    )
+    findings.sort(
+        key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.shape, f.focus, f.value or "")
+    )
+    return Report(not any(f.severity == "Violation" for f in findings), findings)

@@ -99,11 +99,12 @@ def build(inputs: tuple[str, ...], **options: Any) -> None:
 @lang_option
 @click.option(
     "--engine",
-    type=click.Choice(["fast", "pyshacl"]),
-    default="fast",
+    type=click.Choice(["auto", "oxigraph", "fast", "pyshacl"]),
+    default="auto",
     show_default=True,
-    help="fast: pySHACL for SHACL Core, SPARQL constraints once per shape in Oxigraph; "
-    "pyshacl: pySHACL alone (same report, slower).",
+    help="oxigraph: every rule as SPARQL in Oxigraph (N-Triples and Turtle files); "
+    "fast: pySHACL for SHACL Core, SPARQL rules in Oxigraph; pyshacl: pySHACL alone; "
+    "auto: oxigraph where it applies, else fast. All give the same report.",
 )
 def validate(
     graph_path: Path, waivers: Path | None, as_json: bool, lang: str, engine: str, every: bool
