@@ -8,7 +8,9 @@ threading HTTP server) that checks every query before the engine sees it:
 * at most :data:`MAX_NESTING` levels of ``{ ( [`` (400 otherwise) — a 10 KB query of nested
   braces would overflow the engine's stack and abort the server;
 * no ``SERVICE`` (403): federation is off, so no client can make the server fetch a URL;
-* only the query URL (``/query``) with GET or POST; updates are refused by the read-only engine.
+* only the query URL (``/query``) with GET or POST, and only a query: an update, or a request
+  for the engine's store or update URLs, never reaches the engine (which is writable when it
+  holds the graph in memory).
 
 The proxy restarts the engine if it ever exits, and answers 503 while it comes back.
 """
@@ -78,16 +80,20 @@ def free_port() -> int:
 class Engine:
     """The Oxigraph server process behind the guard, restarted if it exits."""
 
-    def __init__(self, command: Callable[[str], list[str]]) -> None:
+    def __init__(
+        self, command: Callable[[str], list[str]], prepare: Callable[[str], None] | None = None
+    ) -> None:
         self._command = command
+        self._prepare = prepare
         self._lock = threading.Lock()
         self.bind = f"127.0.0.1:{free_port()}"
         self.process: subprocess.Popen[bytes] | None = None
         self.restarts = 0
 
     def ensure(self) -> bool:
-        """Start the engine if it is not running; True when it answers. A running engine is
-        not probed again: a request costs no extra connection."""
+        """Start the engine if it is not running, and prepare it (an in-memory engine is loaded
+        with the graph, on every start); True when it answers. A running engine is not probed
+        again: a request costs no extra connection."""
         with self._lock:
             if self.process is not None and self.process.poll() is None:
                 return True
@@ -96,7 +102,10 @@ class Engine:
             self.process = subprocess.Popen(
                 self._command(self.bind), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
-            return self.wait_ready()
+            ready = self.wait_ready()
+            if ready and self._prepare is not None:
+                self._prepare(self.bind)
+            return ready
 
     def wait_ready(self, seconds: float = 20) -> bool:
         deadline = time.monotonic() + seconds
@@ -195,10 +204,14 @@ def handler_for(engine: Engine, timeout_s: int) -> type[BaseHTTPRequestHandler]:
 
 
 def serve_guarded(
-    command: Callable[[str], list[str]], bind: str, timeout_s: int = DEFAULT_TIMEOUT_S
+    command: Callable[[str], list[str]],
+    bind: str,
+    timeout_s: int = DEFAULT_TIMEOUT_S,
+    prepare: Callable[[str], None] | None = None,
 ) -> None:
-    """Start the engine and serve the guard on ``bind`` (``host:port``) until interrupted."""
-    engine = Engine(command)
+    """Start the engine (``prepare`` called with its address once it answers, on every start)
+    and serve the guard on ``bind`` (``host:port``) until interrupted."""
+    engine = Engine(command, prepare)
     if not engine.ensure():
         engine.stop()
         raise OSError("the Oxigraph server did not start")

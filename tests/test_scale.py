@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -237,10 +238,14 @@ def test_a_dask_cluster_extracts_the_same_graph_as_a_local_build(
     assert [x.doc.doc_id for x in corpus.extractions] == [p.stem for p in SEED_FILES]
 
 
-@pytest.fixture(scope="module")
-def endpoint(seed_nt: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``kg serve`` on a loopback port, for the module's tests; stopped afterwards."""
-    with serving(seed_nt, "--db", str(tmp_path_factory.mktemp("db") / "oxigraph")) as url:
+@pytest.fixture(scope="module", params=["in memory", "on disk"])
+def endpoint(
+    seed_nt: Path, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """``kg serve`` on a loopback port, the graph in memory (the default) or in a database
+    folder, for the module's tests; stopped afterwards."""
+    extra = ["--db", str(tmp_path_factory.mktemp("db") / "oxigraph")]
+    with serving(seed_nt, *(extra if request.param == "on disk" else [])) as url:
         yield url
 
 
@@ -296,6 +301,73 @@ def test_a_stale_database_is_not_used(seed_nt: Path, tmp_path: Path) -> None:
     ask = QueryFile(Path("new.rq"), "new", "", (), "ASK { <urn:x:new> ?p ?o }")
     assert run_query(load_graph(graph, "oxigraph"), ask).askAnswer
     assert run_query(load_graph(graph, "oxigraph", index=True), ask).askAnswer
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _ask(url: str, query: str, **form: str) -> tuple[int, bytes]:
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    data = urllib.parse.urlencode(form or {"query": query}).encode()
+    request = urllib.request.Request(url, data=data, method="POST")
+    request.add_header("Accept", "text/tab-separated-values")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return reply.status, reply.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+def test_the_in_memory_endpoint_refuses_every_way_to_write(seed_nt: Path) -> None:
+    """Oxigraph's in-memory server is writable: nothing but a query may reach it."""
+    insert = "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"
+    with serving(seed_nt) as url:
+        base = url.rsplit("/", 1)[0]
+        assert _ask(base + "/update", "", update=insert)[0] == 404
+        assert _ask(base + "/store", "")[0] == 404
+        assert _ask(url, insert)[0] == 400
+        assert _ask(url, "", update=insert)[0] == 400
+        assert _ask(url, "ASK { <urn:x:a> ?p ?o }") == (200, b"false")
+
+
+def test_the_in_memory_engine_is_loaded_again_when_it_restarts(seed_nt: Path) -> None:
+    import os
+    import signal
+
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    with serving(seed_nt) as url:
+        before = _ask(url, count)
+        port = url.split(":")[2].split("/")[0].encode()
+        (serve,) = [
+            p for p in _children(os.getpid()) if port in Path(f"/proc/{p}/cmdline").read_bytes()
+        ]
+        (engine,) = _children(serve)
+        os.kill(engine, signal.SIGKILL)
+        time.sleep(0.5)
+        assert _ask(url, count)[0] in (200, 503)
+        assert _ask(url, count) == before
+    assert before[0] == 200 and int(before[1].split()[1]) > 10_000
+
+
+def test_a_graph_the_server_cannot_load_itself_is_served_from_disk(tmp_path: Path) -> None:
+    from kg.serve import fits_in_memory
+
+    (tmp_path / "g.jsonld").write_text("{}", encoding="utf-8")
+    (tmp_path / "g.nt").write_text("<urn:x:a> <urn:x:b> <urn:x:c> .\n", encoding="utf-8")
+    assert not fits_in_memory(tmp_path / "g.jsonld")
+    assert fits_in_memory(tmp_path / "g.nt")
 
 
 def test_serve_refuses_a_missing_graph(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from kg.cli.app import graph_option, main, screen_rows, terminal_width
-from kg.errors import EXIT_BAD_INPUT, QueryTimeout
+from kg.errors import EXIT_BAD_INPUT, InputError, QueryTimeout
 from kg.graphs import DEFAULT_STORE, STORES
 from kg.guard import serve_guarded
 from kg.oxdb import database
@@ -24,7 +24,7 @@ from kg.query import (
     shipped_queries,
 )
 from kg.results import GRAPH_FORMATS, SOLUTION_FORMATS
-from kg.serve import endpoint_url, server_command
+from kg.serve import endpoint_url, fits_in_memory, load_into, server_command
 
 
 @main.command()
@@ -134,7 +134,15 @@ def query(
 @click.option(
     "--db",
     type=click.Path(path_type=Path),
-    help="Oxigraph database folder (default: beside the graph file, <graph>.oxigraph).",
+    help="Serve this Oxigraph database folder (made from the graph when missing or stale); "
+    "implies --on-disk.",
+)
+@click.option(
+    "--on-disk",
+    is_flag=True,
+    help="Serve an Oxigraph database folder (default <graph>.oxigraph) instead of loading the "
+    "graph into memory: starts at once on a known graph and needs little memory, but queries "
+    "run 2-5x slower. Chosen by itself when the graph does not fit in the free memory.",
 )
 @click.option(
     "--timeout",
@@ -144,14 +152,24 @@ def query(
     show_default=True,
     help="Seconds a query may run before the engine stops it.",
 )
-def serve(graph_path: Path, bind: str, db: Path | None, timeout_s: int) -> None:
-    """Serve the graph as a read-only SPARQL 1.1 endpoint until stopped: Oxigraph's engine
-    behind a guard that refuses SERVICE, oversized and deeply nested queries."""
+def serve(graph_path: Path, bind: str, db: Path | None, on_disk: bool, timeout_s: int) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint until stopped: Oxigraph's engine, the
+    graph in memory, behind a guard that refuses SERVICE, updates, oversized and deeply nested
+    queries."""
 
-    location = database(graph_path, db)
+    if not graph_path.is_file():
+        raise InputError(f"{graph_path}: no such graph file (run `kg build` first?)")
+    in_memory = not on_disk and db is None and fits_in_memory(graph_path)
+    location = None if in_memory else database(graph_path, db)
+    where = "in memory" if in_memory else f"on disk, {location}"
     click.echo(
-        f"SPARQL endpoint: {endpoint_url(bind)} (read-only, no SERVICE, {timeout_s} s per "
-        "query; Ctrl-C stops it)",
+        f"SPARQL endpoint: {endpoint_url(bind)} (read-only, {where}, no SERVICE, {timeout_s} s "
+        "per query; Ctrl-C stops it)",
         err=True,
     )
-    serve_guarded(lambda inner: server_command(location, inner, timeout_s), bind, timeout_s)
+    serve_guarded(
+        lambda inner: server_command(location, inner, timeout_s),
+        bind,
+        timeout_s,
+        prepare=(lambda inner: load_into(inner, graph_path)) if in_memory else None,
+    )
