@@ -55,7 +55,9 @@ class Peaks:
         return self.parent, self.worker
 
 
-def build(corpus: Path, out: Path, how: list[str], workers: list[int]) -> tuple[float, float, float]:
+def build(
+    corpus: Path, out: Path, how: list[str], workers: list[int]
+) -> tuple[float, float, float]:
     """(seconds, parent peak MB, worker peak MB) of one streamed build."""
     command = [sys.executable, "-m", "kg.cli", "--quiet", "build", str(corpus), "--stream"]
     start = time.perf_counter()

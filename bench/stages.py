@@ -87,7 +87,9 @@ def run(corpus: Path) -> tuple[dict[str, float], float, int]:
         before = sum(SPENT[s] for s in ("segment", "match", "finders"))
         x = extract_module.extract(doc, lexicon, view)
         t3 = time.perf_counter()
-        SPENT["claims"] += (t3 - t2) - (sum(SPENT[s] for s in ("segment", "match", "finders")) - before)
+        SPENT["claims"] += (t3 - t2) - (
+            sum(SPENT[s] for s in ("segment", "match", "finders")) - before
+        )
         signature(doc.text, view.text)
         t4 = time.perf_counter()
         lines = document_lines(x, vocab)
@@ -109,7 +111,9 @@ def floors(corpus: Path) -> dict[str, float]:
     import ahocorasick
 
     lexicon, _ = resources()
-    texts = [normalize(clean(r).text).text for r in iter_records(corpus) if isinstance(r, RawDocument)]
+    texts = [
+        normalize(clean(r).text).text for r in iter_records(corpus) if isinstance(r, RawDocument)
+    ]
     start = time.perf_counter()
     for t in texts:
         lexicon.tokenizer.lcut(t)
@@ -125,7 +129,18 @@ def floors(corpus: Path) -> dict[str, float]:
     return {"jieba": jieba_s, "automaton": time.perf_counter() - start}
 
 
-ORDER = ("read", "clean", "normalise", "segment", "match", "finders", "claims", "signature", "emit", "write")
+ORDER = (
+    "read",
+    "clean",
+    "normalise",
+    "segment",
+    "match",
+    "finders",
+    "claims",
+    "signature",
+    "emit",
+    "write",
+)
 
 
 def main() -> None:
@@ -142,10 +157,12 @@ def main() -> None:
     print("| stage | seconds | s per MB | share |")
     print("|---|---:|---:|---:|")
     for stage in ORDER:
-        print(f"| {stage} | {spent[stage]:.2f} | {spent[stage] / mb:.3f} | {spent[stage] / total:.0%} |")
+        took = spent[stage]
+        print(f"| {stage} | {took:.2f} | {took / mb:.3f} | {took / total:.0%} |")
     print(f"| **all stages** | {total:.2f} | {total / mb:.3f} | 100% |")
     print(f"| jieba alone (lcut) | {floor['jieba']:.2f} | {floor['jieba'] / mb:.3f} | – |")
-    print(f"| Aho-Corasick over every label alone | {floor['automaton']:.2f} | {floor['automaton'] / mb:.3f} | – |")
+    automaton = floor["automaton"]
+    print(f"| Aho-Corasick over every label alone | {automaton:.2f} | {automaton / mb:.3f} | – |")
     print(f"\nbuild stages at {floor['jieba'] / total:.2f}× jieba alone")
 
 
