@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from oxrdflib import OxigraphStore
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
@@ -142,7 +141,7 @@ def _converter() -> Callable[[object], URIRef | BNode | Literal]:
 def oxigraph_graph(native: ox.Store) -> Graph:
     """An rdflib graph over ``native``'s default graph (where Oxigraph plans best), the
     project's prefixes bound."""
-    graph = Graph(store=_Oxigraph(native), identifier=DATASET_DEFAULT_GRAPH_ID)
+    graph = Graph(store=_oxigraph_store_class()(native), identifier=DATASET_DEFAULT_GRAPH_ID)
     bind_all(graph)
     return graph
 
@@ -155,12 +154,19 @@ def ntriples_graph(data: bytes) -> Graph:
     return oxigraph_graph(native)
 
 
-class _Oxigraph(OxigraphStore):
-    """oxrdflib's store, keeping the Oxigraph store it wraps at hand for :func:`_select`."""
+@lru_cache(maxsize=1)
+def _oxigraph_store_class() -> type:
+    """oxrdflib's store class, keeping the Oxigraph store it wraps at hand for :func:`select`.
+    Made on first use: importing oxrdflib loads rdflib's SPARQL engine (a fifth of a second),
+    which a query sent to an endpoint does not need."""
+    from oxrdflib import OxigraphStore
 
-    def __init__(self, native: ox.Store) -> None:
-        super().__init__(store=native)
-        self.native = native
+    class _Oxigraph(OxigraphStore):
+        def __init__(self, native: ox.Store) -> None:
+            super().__init__(store=native)
+            self.native = native
+
+    return _Oxigraph
 
 
 def select(graph: Graph, text: str) -> Result | None:
@@ -171,11 +177,11 @@ def select(graph: Graph, text: str) -> Result | None:
     ASK and CONSTRUCT answers are returned as rdflib makes them; None when ``graph`` is not in
     Oxigraph.
     """
-    store = graph.store
-    if not isinstance(store, _Oxigraph) or graph.identifier != DATASET_DEFAULT_GRAPH_ID:
+    native = getattr(graph.store, "native", None)
+    if not isinstance(native, ox.Store) or graph.identifier != DATASET_DEFAULT_GRAPH_ID:
         return None
     prefixes = {prefix: str(ns) for prefix, ns in graph.namespaces()}
-    solutions = store.native.query(text, prefixes=prefixes)
+    solutions = native.query(text, prefixes=prefixes)
     if isinstance(solutions, ox.QueryBoolean):
         answer = Result("ASK")
         answer.askAnswer = bool(solutions)
