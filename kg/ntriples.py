@@ -19,31 +19,8 @@ from rdflib import BNode, Literal, URIRef
 
 from kg.files import atomic_output
 from kg.namespaces import ID
+from kg.rdftext import literal
 from kg.terms import Light, Lit, Triple
-
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
-
-def quoted(lexical: str) -> str:
-    r"""A lexical form as an N-Triples string.
-
-    >>> print(quoted('他说"刷脸"\n可以'))
-    "他说\"刷脸\"\n可以"
-    """
-    return f'"{lexical.translate(_ESCAPES)}"'
-
-
-def literal(lexical: str, lang: str | None = None, datatype: str | None = None) -> str:
-    """A literal in N-Triples: quoted, then its language tag or datatype IRI.
-
-    >>> literal("人脸", "zh"), literal("3", None, "http://www.w3.org/2001/XMLSchema#integer")
-    ('"人脸"@zh', '"3"^^<http://www.w3.org/2001/XMLSchema#integer>')
-    """
-    if lang:
-        return f"{quoted(lexical)}@{lang}"
-    if datatype:
-        return f"{quoted(lexical)}^^<{datatype}>"
-    return quoted(lexical)
 
 
 def term(value: str | Lit | Literal) -> str:

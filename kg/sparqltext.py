@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from kg.namespaces import PREFIXES
+from kg.rdftext import PREFIXES
 
 _DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.I)
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
