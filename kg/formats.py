@@ -10,14 +10,20 @@ with the names rdflib and Oxigraph give it and its media type. Data files of the
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from rdflib import Graph
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import DataFileError
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+
+#: Where a graph file is read to be queried: Oxigraph's embedded store (through oxrdflib, so
+#: the program sees an ordinary rdflib Graph) or rdflib's own in-memory store.
+STORES = ("oxigraph", "memory")
+DEFAULT_STORE = "oxigraph"
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,8 @@ def _line_of(err: Exception) -> str:
 def read_turtle(path: Path, into: Graph | None = None) -> Graph:
     """Parse a Turtle data file (into ``into`` if given); a syntax error is a
     :class:`DataFileError` naming the file and line."""
+    from rdflib import Graph
+
     graph = into if into is not None else Graph()
     try:
         graph.parse(path, format="turtle")
@@ -78,6 +86,8 @@ def read_turtle(path: Path, into: Graph | None = None) -> Graph:
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Read a TOML data file; a syntax error is a :class:`DataFileError` naming file and line."""
+    import tomllib  # (loaded when a data file is read, not for every query)
+
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)

@@ -7,10 +7,7 @@ Answers from Oxigraph are turned into rdflib terms once per distinct term (:func
 from __future__ import annotations
 
 import json
-import re
 import socket
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -22,19 +19,14 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
 
 from kg.errors import InputError
-from kg.formats import for_path
+from kg.formats import STORES, for_path
 from kg.namespaces import bind_all
 from kg.oxdb import current_database, database
+from kg.sparqlhttp import probe
 from kg.terms import from_ox
 
-#: Where a graph file is loaded for querying: Oxigraph's embedded store (through oxrdflib, so
-#: the program sees an ordinary rdflib Graph) or rdflib's own in-memory store.
 #: The published IRI of the project's JSON-LD context; a document naming it gets the shipped file.
 CONTEXT_IRI = "https://w3id.org/prkg/context.jsonld"
-STORES = ("oxigraph", "memory")
-
-
-DEFAULT_STORE = "oxigraph"
 
 
 def load_graph(path: Path, store: str = "memory", index: bool = False) -> Graph:
@@ -203,10 +195,7 @@ def select(graph: Graph, text: str) -> Result | None:
     return result
 
 
-#: Seconds to wait for an endpoint to accept a connection, and for a query's answer.
-CONNECT_TIMEOUT = 10.0
-
-
+#: Seconds to wait for a query's answer from an endpoint.
 DEFAULT_QUERY_TIMEOUT = 60.0
 
 
@@ -215,21 +204,11 @@ def endpoint_graph(url: str, timeout: float = DEFAULT_QUERY_TIMEOUT) -> Graph:
 
     rdflib's SPARQLStore sends each query over the SPARQL protocol; query parameters travel as
     a ``VALUES`` block, so any standard endpoint answers the shipped queries. The endpoint is
-    tried first (``ASK {}``, :data:`CONNECT_TIMEOUT`), so a server that is down or wrong gives
+    tried first (:func:`kg.sparqlhttp.probe`), so a server that is down or wrong gives
     "cannot reach"; every later request waits at most ``timeout`` seconds.
     """
-    if not re.match(r"^https?://", url):
-        raise InputError(f"{url}: not an http(s) SPARQL endpoint URL")
+    probe(url)
     socket.setdefaulttimeout(timeout)  # rdflib's connector opens URLs without a timeout
-    probe = url + ("&" if "?" in url else "?") + "query=ASK%7B%7D"
-    try:
-        with urllib.request.urlopen(probe, timeout=CONNECT_TIMEOUT) as reply:
-            reply.read(1 << 16)
-    except urllib.error.HTTPError as err:
-        raise InputError(f"{url}: the endpoint answered HTTP {err.code} to ASK {{}}") from None
-    except (urllib.error.URLError, OSError) as err:
-        reason = getattr(err, "reason", err)
-        raise InputError(f"{url}: cannot reach the SPARQL endpoint ({reason})") from None
     graph = Graph(store="SPARQLStore")
     graph.open(url)
     bind_all(graph)

@@ -11,26 +11,34 @@ prefixes are declared for every query that leaves them out.
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar, cast
-
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS, SKOS
-from rdflib.plugins.stores.memory import Memory, SimpleMemory
-from rdflib.query import Result
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from kg.errors import InputError, QueryTimeout, UsageError
-from kg.graphs import endpoint_graph, load_graph, select
-from kg.namespaces import expand_curie
+from kg.rdftext import PREFIXES, expand_curie
 from kg.resources import query_files
-from kg.results import render
+from kg.results import (
+    SOLUTION_FORMATS,
+    Solutions,
+    Term,
+    nt,
+    render,
+    solutions_from_json,
+    solutions_of,
+)
+from kg.sparqlhttp import probe, results
 from kg.sparqltext import opening_where, query_form, with_limit, with_prefixes
+
+if TYPE_CHECKING:  # rdflib is loaded when a graph is: a query sent to an endpoint needs none
+    from rdflib import Graph
+    from rdflib.query import Result
+
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 _HEADER = re.compile(r"^#\s*(title|description|param|parameters)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)(?:\s*\((concept|iri|integer|text)\))?\s*(?:[—–-]+\s*)?(.*)$")
@@ -163,6 +171,8 @@ def find_query(name_or_path: str) -> Path:
 
 
 def _did_you_mean(word: str, choices: object) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, list(choices), n=6, cutoff=0.6)  # type: ignore[call-overload]
     close = list({c.casefold(): c for c in reversed(close)}.values())[::-1][:3]
     return f"; did you mean {' or '.join(close)}?" if close else ""
@@ -196,24 +206,52 @@ def bounded(work: Callable[[], _T], timeout: float, what: str) -> _T:
     return cast(_T, done["value"])
 
 
-def _iri(value: str) -> URIRef | None:
-    """An IRI written in full or as a prefixed name with one of the project's prefixes."""
+_NOT_IN_IRI = re.compile(r'[<>"{}|^`\\\s]')
+
+
+def _iri(value: str) -> str | None:
+    """An IRI written in full or as a prefixed name with one of the project's prefixes (None
+    when it is neither, or holds a character an IRI may not)."""
     if re.match(r"^[a-z][a-z0-9+.-]*://\S+$", value) or value.startswith("urn:"):
-        return URIRef(value)
-    expanded = expand_curie(value)
-    return URIRef(expanded) if expanded != value and value.partition(":")[2] else None
+        iri = value
+    else:
+        expanded = expand_curie(value)
+        iri = expanded if expanded != value and value.partition(":")[2] else ""
+    return iri if iri and not _NOT_IN_IRI.search(iri) else None
 
 
-def bind_params(
-    graph: Graph, query: QueryFile, params: dict[str, str]
-) -> dict[str, URIRef | Literal]:
-    """``params`` as RDF terms, each checked against its kind and the graph.
+class Lookup:
+    """What binding parameters asks of a graph: ASK queries, and pairs of values."""
+
+    def ask(self, text: str) -> bool:
+        raise NotImplementedError
+
+    def pairs(self, text: str) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+
+@dataclass
+class _GraphLookup(Lookup):
+    graph: Graph
+    path: Path
+
+    def ask(self, text: str) -> bool:
+        return bool(_execute(self.graph, text, self.path).askAnswer)
+
+    def pairs(self, text: str) -> list[tuple[str, str]]:
+        return [(str(a), str(b)) for a, b in _execute(self.graph, text, self.path)]  # type: ignore[misc]
+
+
+def bind_params(graph: Graph | Lookup, query: QueryFile, params: dict[str, str]) -> dict[str, Term]:
+    """``params`` as RDF terms, each checked against its kind and the graph (an rdflib graph,
+    or any :class:`Lookup`, such as an endpoint's).
 
     An unknown name, a value of the wrong kind, an IRI the graph does not hold, or a concept
     label that names no concept raises :class:`InputError` saying which and what would do.
     Concepts are found by IRI, prefixed name, or any label in any language.
     """
-    bound: dict[str, URIRef | Literal] = {}
+    lookup = graph if isinstance(graph, Lookup) else _GraphLookup(graph, query.path)
+    bound: dict[str, Term] = {}
     for name, value in params.items():
         param = query.param(name)
         if param is None:
@@ -222,69 +260,67 @@ def bind_params(
                 f"{query.path}: unknown parameter {name}"
                 f"{_did_you_mean(name, [p.name for p in query.params])} (known: {known})"
             )
-        bound[name] = _bind(graph, query, param, value.strip())
+        bound[name] = _bind(lookup, query, param, value.strip())
     return bound
 
 
-def _bind(graph: Graph, query: QueryFile, param: Param, value: str) -> URIRef | Literal:
+def _bind(lookup: Lookup, query: QueryFile, param: Param, value: str) -> Term:
     where = f"{query.path}: --param {param.name}={value}"
     if param.kind == "integer":
         if not re.fullmatch(r"[+-]?\d+", value):
             raise InputError(f"{where}: expected a whole number")
-        return Literal(int(value))
+        return Term("literal", str(int(value)), XSD_INTEGER)
     if param.kind == "text":
-        return Literal(value)
+        return Term("literal", value)
     iri = _iri(value)
     if iri is None and param.kind == "concept":
-        iri = _concept_by_label(graph, where, value)
+        iri = _concept_by_label(lookup, where, value)
     if iri is None:
         raise InputError(f"{where}: expected an IRI or a prefixed name like prk:HarmRole")
-    if not _execute(
-        graph,
-        f"ASK {{ {{ {iri.n3()} ?p ?o }} UNION {{ ?s ?p {iri.n3()} }} "
-        f"UNION {{ ?s {iri.n3()} ?o }} }}",
-        query.path,
-    ).askAnswer:
-        hint = _did_you_mean(value, _concept_labels(graph)) if param.kind == "concept" else ""
+    if not lookup.ask(
+        f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} UNION {{ ?s <{iri}> ?o }} }}"
+    ):
+        hint = _did_you_mean(value, _concept_labels(lookup)) if param.kind == "concept" else ""
         raise InputError(f"{where}: the graph has no such {param.kind}{hint}")
-    return iri
+    return Term("uri", iri)
 
 
-def _concept_labels(graph: Graph) -> dict[str, URIRef]:
-    """Every label of every concept in ``graph`` (any language, and lower-cased), to its concept."""
-    rows = _execute(
-        graph,
-        f"SELECT ?c ?l WHERE {{ ?c a {SKOS.Concept.n3()} ; "
-        f"{SKOS.prefLabel.n3()}|{SKOS.altLabel.n3()}|{RDFS.label.n3()} ?l }}",
-        Path("concept labels"),
+def _concept_labels(lookup: Lookup) -> dict[str, str]:
+    """Every label of every concept in the graph (any language, and lower-cased), to its
+    concept's IRI."""
+    skos, rdfs = PREFIXES["skos"], PREFIXES["rdfs"]
+    rows = lookup.pairs(
+        f"SELECT ?c ?l WHERE {{ ?c a <{skos}Concept> ; "
+        f"<{skos}prefLabel>|<{skos}altLabel>|<{rdfs}label> ?l }}"
     )
-    labels: dict[str, URIRef] = {}
-    for concept, label in rows:  # type: ignore[misc]
-        labels.setdefault(str(label), URIRef(concept))
-        labels.setdefault(str(label).casefold(), URIRef(concept))
+    labels: dict[str, str] = {}
+    for concept, label in rows:
+        labels.setdefault(label, concept)
+        labels.setdefault(label.casefold(), concept)
     return labels
 
 
-def _concept_by_label(graph: Graph, where: str, value: str) -> URIRef:
-    labels = _concept_labels(graph)
+def _concept_by_label(lookup: Lookup, where: str, value: str) -> str:
+    labels = _concept_labels(lookup)
     found = labels.get(value, labels.get(value.casefold()))
     if found is None:
         raise InputError(f"{where}: no concept has this label{_did_you_mean(value, labels)}")
     return found
 
 
-def _with_values(text: str, bindings: dict[str, URIRef | Literal]) -> str:
+def _with_values(text: str, bindings: dict[str, Term]) -> str:
     """``text`` with ``bindings`` as a VALUES block opening its outermost WHERE group.
 
     rdflib's own store takes ``initBindings`` (its engine joins a VALUES block slowly); Oxigraph
-    and remote endpoints take this block, which binds the same way: the values are RDF terms
-    written by rdflib (``n3()``, escaped), never user text pasted into the query, bound before
-    the patterns, BINDs and FILTERs that use them are evaluated.
+    and remote endpoints take this block, which binds the same way: the values are RDF terms in
+    N-Triples syntax (escaped; IRIs checked for characters an IRI may not hold), never user
+    text pasted into the query, bound before the patterns, BINDs and FILTERs that use them are
+    evaluated.
     """
     names = sorted(bindings)
     block = (
         f"VALUES ({' '.join('?' + n for n in names)}) "
-        f"{{ ({' '.join(bindings[n].n3() for n in names)}) }}"
+        f"{{ ({' '.join(nt(bindings[n]) for n in names)}) }}"
     )
     bound = opening_where(text, block)
     if bound is None:
@@ -292,24 +328,38 @@ def _with_values(text: str, bindings: dict[str, URIRef | Literal]) -> str:
     return bound
 
 
-def _execute(
-    graph: Graph, text: str, path: Path, initial: dict[str, URIRef | Literal] | None = None
-) -> Result:
+def _execute(graph: Graph, text: str, path: Path, initial: dict[str, Term] | None = None) -> Result:
+    from kg.graphs import select
+
     text = with_prefixes(text)
     try:
         result = None if initial else select(graph, text)
         if result is None:  # not `or`: an empty Result is falsy
-            result = graph.query(text, initBindings=initial or {})
+            result = graph.query(text, initBindings=_rdflib_terms(initial or {}))
         _ = result.bindings  # evaluate now, so a failure is reported here, naming the file
     except Exception as err:  # noqa: BLE001 - the SPARQL engine raises many types
-        reason = " ".join(str(err).split())[:160]
-        if "You did something wrong" in reason:  # rdflib's words for any failed HTTP request
-            reason = "the endpoint did not answer (down, too slow, or it refused the query)"
-        raise InputError(f"{path}: query failed ({type(err).__name__}: {reason})") from None
+        raise InputError(f"{path}: query failed ({failure(err)})") from None
     return result
 
 
-def engine_text(text: str, bindings: dict[str, URIRef | Literal]) -> str:
+def failure(err: Exception) -> str:
+    """What went wrong in a query, in one line."""
+    reason = " ".join(str(err).split())[:160]
+    if "You did something wrong" in reason:  # rdflib's words for any failed HTTP request
+        reason = "the endpoint did not answer (down, too slow, or it refused the query)"
+    return f"{type(err).__name__}: {reason}"
+
+
+def _rdflib_terms(bindings: dict[str, Term]) -> dict[str, Any]:
+    from rdflib import Literal, URIRef
+
+    return {
+        name: URIRef(t.value) if t.kind == "uri" else Literal(t.value, t.lang, t.datatype)
+        for name, t in bindings.items()
+    }
+
+
+def engine_text(text: str, bindings: dict[str, Term]) -> str:
     """The query text Oxigraph or an endpoint receives: the parameters bound in a VALUES block
     (:func:`_with_values`), the project's prefixes declared."""
     return with_prefixes(_with_values(text, bindings) if bindings else text)
@@ -317,6 +367,8 @@ def engine_text(text: str, bindings: dict[str, URIRef | Literal]) -> str:
 
 def run_query(graph: Graph, query: QueryFile, params: dict[str, str] | None = None) -> Result:
     """Run ``query`` on ``graph`` with ``params`` checked and bound (:func:`bind_params`)."""
+    from rdflib.plugins.stores.memory import Memory, SimpleMemory
+
     bindings = bind_params(graph, query, params or {})
     if isinstance(graph.store, (Memory, SimpleMemory)):  # rdflib's engine binds them itself
         return _execute(graph, query.text, query.path, bindings)
@@ -334,6 +386,8 @@ class Source:
     timeout: float = 60.0
 
     def open(self) -> Graph:
+        from kg.graphs import endpoint_graph, load_graph
+
         if self.index and self.store != "oxigraph":
             raise UsageError("--index needs --store oxigraph")
         if self.endpoint:
@@ -380,9 +434,12 @@ def parse_params(items: tuple[str, ...] | list[str]) -> dict[str, str]:
 
 def answer(source: Source, request: Request) -> Answer:
     """Run ``request`` on the graph ``source`` names, within its time limit, and write the
-    answer: the library verb behind ``kg query``."""
+    answer: the library verb behind ``kg query``.
 
-    graph = source.open()
+    A SELECT or ASK sent to an endpoint goes without rdflib (:class:`_EndpointLookup`): its
+    JSON results are read with the standard library, the parameters checked by asking the
+    endpoint. Anything else is run on an rdflib graph (a file in Oxigraph or rdflib's store,
+    or the endpoint through rdflib's SPARQLStore for CONSTRUCT and DESCRIBE)."""
     query, limit, offset = request.query, request.limit, request.offset
     screen = request.screen if request.fmt == "table" and limit is None else None
     if screen is not None:
@@ -391,22 +448,60 @@ def answer(source: Source, request: Request) -> Answer:
     if paged is not None:  # the engine stops at the page, and only the page is converted
         query, limit, offset = replace(query, text=paged), None, 0
 
-    def work() -> Answer:
-        result = run_query(graph, query, request.params)
-        if result.type == "SELECT" and (limit is not None or offset):
+    def written(solutions: Solutions) -> Answer:
+        if solutions.form == "SELECT" and (limit is not None or offset):
             end = None if limit is None else offset + limit
-            result.bindings = result.bindings[offset:end]
-        code = 1 if result.type == "ASK" and not result.askAnswer else 0
+            solutions.rows = solutions.rows[offset:end]
+        code = 1 if solutions.form == "ASK" and not solutions.boolean else 0
         footer = None
-        if result.type == "SELECT" and screen is not None and len(result.bindings) > screen:
-            result.bindings = result.bindings[:screen]
+        if solutions.form == "SELECT" and screen is not None and len(solutions.rows) > screen:
+            solutions.rows = solutions.rows[:screen]
             footer = (
                 f"(first {screen} rows: --limit N --offset M for others, "
                 "--format csv or a pipe for all)"
             )
-        return Answer(render(result, request.fmt, request.width, footer), code)
+        return Answer(render(solutions, request.fmt, request.width, footer), code)
+
+    light = source.endpoint and query.form in ("SELECT", "ASK")
+    if light and request.fmt in SOLUTION_FORMATS:
+        assert source.endpoint is not None
+        probe(source.endpoint)
+        remote = _EndpointLookup(source.endpoint, source.timeout, str(request.query.path))
+
+        def light_work() -> Answer:
+            bound = bind_params(remote, query, request.params)
+            return written(remote.solutions(engine_text(query.text, bound)))
+
+        return bounded(light_work, source.timeout, request.query.path.name)
+
+    graph = source.open()
+
+    def work() -> Answer:
+        result = run_query(graph, query, request.params)
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            return Answer(render(result, request.fmt, request.width))
+        return written(solutions_of(result))
 
     return bounded(work, source.timeout, request.query.path.name)
+
+
+@dataclass
+class _EndpointLookup(Lookup):
+    """A SPARQL endpoint asked over HTTP with the standard library (:mod:`kg.sparqlhttp`)."""
+
+    url: str
+    timeout: float
+    name: str
+
+    def solutions(self, text: str) -> Solutions:
+        return solutions_from_json(results(self.url, with_prefixes(text), self.timeout, self.name))
+
+    def ask(self, text: str) -> bool:
+        return self.solutions(text).boolean
+
+    def pairs(self, text: str) -> list[tuple[str, str]]:
+        rows = self.solutions(text).rows
+        return [(a.value, b.value) for a, b in rows if a is not None and b is not None]
 
 
 def listing(queries: list[QueryFile]) -> str:

@@ -2,9 +2,12 @@
 result formats (CSV, TSV, JSON, XML) for programs, ASK as a boolean, CONSTRUCT and DESCRIBE as
 RDF in Turtle, N-Triples or JSON-LD.
 
+Solutions are written from :class:`Solutions`, plain terms in the shape of the SPARQL JSON
+results, so an answer from rdflib (:func:`solutions_of`) and one read straight from an
+endpoint's JSON (:mod:`kg.client`, which does not load rdflib) are written by the same code.
 The W3C formats are written exactly as the specs write them (the tests parse each back with
 rdflib's standard result parsers): TSV cells are RDF terms in N-Triples syntax, CSV cells plain
-values, JSON and XML rdflib's own serialisers.
+values, JSON as rdflib's serialiser writes it.
 """
 
 from __future__ import annotations
@@ -12,16 +15,17 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-
-from rdflib import BNode, Literal, URIRef
-from rdflib.query import Result
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import UsageError
-from kg.namespaces import curie
-from kg.ntriples import term
-from kg.serialize import serialize
+from kg.rdftext import curie, literal
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
+
+    from rdflib.query import Result
 
 SOLUTION_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld")
@@ -30,52 +34,125 @@ SPARQL_RESULTS = "http://www.w3.org/2005/sparql-results#"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def render(result: Result, fmt: str, width: int | None = None, footer: str | None = None) -> str:
+@dataclass(frozen=True)
+class Term:
+    """An RDF term in an answer: ``kind`` is ``uri``, ``literal`` or ``bnode``."""
+
+    kind: str
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+
+@dataclass
+class Solutions:
+    """A SELECT's variables and rows (None where a variable is unbound), or an ASK's answer."""
+
+    form: str  # "SELECT" or "ASK"
+    variables: list[str] = field(default_factory=list)
+    rows: list[list[Term | None]] = field(default_factory=list)
+    boolean: bool = False
+
+
+def solutions_of(result: Result) -> Solutions:
+    """An rdflib SELECT or ASK result as :class:`Solutions`."""
+    from rdflib import BNode, Literal, URIRef
+
+    def plain(value: object) -> Term | None:
+        if isinstance(value, URIRef):
+            return Term("uri", str(value))
+        if isinstance(value, BNode):
+            return Term("bnode", str(value))
+        if isinstance(value, Literal):
+            datatype = None if value.datatype is None else str(value.datatype)
+            return Term("literal", str(value), datatype, value.language)
+        return None
+
+    if result.type == "ASK":
+        return Solutions("ASK", boolean=bool(result.askAnswer))
+    variables = [str(v) for v in result.vars or []]
+    rows = [[plain(row[i]) for i in range(len(variables))] for row in result]  # type: ignore[index]
+    return Solutions("SELECT", variables, rows)
+
+
+def solutions_from_json(data: dict[str, Any]) -> Solutions:
+    """SPARQL 1.1 JSON results as :class:`Solutions` (``typed-literal``, from SPARQL 1.0
+    endpoints, read as a literal).
+
+    >>> solutions_from_json({"head": {}, "boolean": False}).boolean
+    False
+    """
+    if "boolean" in data:
+        return Solutions("ASK", boolean=bool(data["boolean"]))
+    variables = [str(v) for v in data.get("head", {}).get("vars", [])]
+
+    def plain(value: dict[str, str] | None) -> Term | None:
+        if value is None:
+            return None
+        kind = "literal" if value["type"] == "typed-literal" else value["type"]
+        return Term(kind, value["value"], value.get("datatype"), value.get("xml:lang"))
+
+    rows = [[plain(b.get(v)) for v in variables] for b in data["results"]["bindings"]]
+    return Solutions("SELECT", variables, rows)
+
+
+def render(
+    result: Result | Solutions, fmt: str, width: int | None = None, footer: str | None = None
+) -> str:
     """``result`` in ``fmt``: a SELECT or ASK in one of :data:`SOLUTION_FORMATS`, a CONSTRUCT or
     DESCRIBE in one of :data:`GRAPH_FORMATS` (``table`` stands for Turtle there). A table ends
     with ``footer``, by default its row count."""
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
+    if not isinstance(result, Solutions) and result.type in ("CONSTRUCT", "DESCRIBE"):
+        from kg.serialize import serialize
+
         fmt = "ttl" if fmt == "table" else fmt
         if fmt not in GRAPH_FORMATS:
             raise UsageError(f"--format {fmt}: a {result.type} answer is RDF (ttl, nt or jsonld)")
         assert result.graph is not None
         return serialize(result.graph, fmt).decode("utf-8")
+    answer = result if isinstance(result, Solutions) else solutions_of(result)
     if fmt not in SOLUTION_FORMATS:
         raise UsageError(
-            f"--format {fmt}: a {result.type} answer is one of table, csv, tsv, json or xml"
+            f"--format {fmt}: a {answer.form} answer is one of table, csv, tsv, json or xml"
         )
     if fmt == "json":
-        data = result.serialize(format="json", encoding="utf-8") or b"{}"
-        return json.dumps(json.loads(data), ensure_ascii=False, indent=1) + "\n"
+        return json_text(answer)
     if fmt == "xml":
-        return xml_text(result)
-    if result.type == "ASK":
-        return f"{'true' if result.askAnswer else 'false'}\n"
-    variables = [str(v) for v in result.vars or []]
-    rows = [[row[i] for i in range(len(variables))] for row in result]  # type: ignore[index]
+        return xml_text(answer)
+    if answer.form == "ASK":
+        return f"{'true' if answer.boolean else 'false'}\n"
     if fmt == "tsv":
-        return tsv(variables, rows)
+        return tsv(answer.variables, answer.rows)
     if fmt == "csv":
-        return csv_text(variables, rows)
-    return table(variables, [[cell(v) for v in row] for row in rows], width, footer)
+        return csv_text(answer.variables, answer.rows)
+    cells = [[cell(v) for v in row] for row in answer.rows]
+    return table(answer.variables, cells, width, footer)
 
 
-def tsv(variables: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+def nt(value: Term) -> str:
+    """A term in N-Triples syntax."""
+    if value.kind == "uri":
+        return f"<{value.value}>"
+    if value.kind == "bnode":
+        return f"_:{value.value}"
+    return literal(value.value, value.lang, value.datatype)
+
+
+def tsv(variables: Sequence[str], rows: Sequence[Sequence[Term | None]]) -> str:
     """SPARQL 1.1 TSV results: ``?name`` headers, cells as RDF terms in N-Triples syntax, whose
     escapes keep tabs and newlines out of the cells.
 
-    >>> tsv(["s", "q"], [[URIRef("http://x/a"), Literal("说\\t了", lang="zh")]]).splitlines()
-    ['?s\\t?q', '<http://x/a>\\t"说\\\\t了"@zh']
+    >>> tsv(["s", "q"], [[Term("uri", "http://x/a"), Term("literal", "说\t了", lang="zh")]])
+    '?s\t?q\n<http://x/a>\t"说\\t了"@zh\n'
     """
     lines = ["\t".join(f"?{v}" for v in variables)]
     lines += [
-        "\t".join("" if v is None else term(v).replace("\t", "\\t") for v in row)  # type: ignore[arg-type]
-        for row in rows
+        "\t".join("" if v is None else nt(v).replace("\t", "\\t") for v in row) for row in rows
     ]
     return "\n".join(lines) + "\n"
 
 
-def csv_text(variables: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+def csv_text(variables: Sequence[str], rows: Sequence[Sequence[Term | None]]) -> str:
     """SPARQL 1.1 CSV results: plain values (IRIs bare, blank nodes ``_:x``, literals their
     lexical form), RFC 4180 quoting and CRLF line ends."""
     import csv
@@ -86,59 +163,89 @@ def csv_text(variables: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     writer.writerow(variables)
     for row in rows:
         writer.writerow(
-            ["" if v is None else f"_:{v}" if isinstance(v, BNode) else str(v) for v in row]
+            ["" if v is None else f"_:{v.value}" if v.kind == "bnode" else v.value for v in row]
         )
     return out.getvalue()
 
 
-def xml_text(result: Result) -> str:
+def json_text(answer: Solutions) -> str:
+    """SPARQL 1.1 JSON results, laid out as rdflib's serialiser lays them out, indented.
+
+    >>> print(json_text(Solutions("ASK", boolean=True)), end="")
+    {
+     "head": {},
+     "boolean": true
+    }
+    """
+    data: dict[str, Any]
+    if answer.form == "ASK":
+        data = {"head": {}, "boolean": answer.boolean}
+    else:
+        bindings = [
+            {name: _json_term(v) for name, v in zip(answer.variables, row, strict=True) if v}
+            for row in answer.rows
+        ]
+        data = {"results": {"bindings": bindings}, "head": {"vars": answer.variables}}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _json_term(value: Term) -> dict[str, str]:
+    out = {"type": value.kind, "value": value.value}
+    if value.datatype is not None:
+        out["datatype"] = value.datatype
+    if value.lang is not None:
+        out["xml:lang"] = value.lang
+    return out
+
+
+def xml_text(answer: Solutions) -> str:
     """SPARQL Query Results XML. rdflib's own writer leaves ``false`` literals empty (it tests
     the value's truth, not its presence), so the elements are made here with the standard
     library.
 
-    >>> answer = Result("ASK"); answer.askAnswer = False
-    >>> print(xml_text(answer), end="")
+    >>> print(xml_text(Solutions("ASK", boolean=False)), end="")
     <?xml version='1.0' encoding='utf-8'?>
     <sparql xmlns="http://www.w3.org/2005/sparql-results#"><head /><boolean>false</boolean></sparql>
     """
+    import xml.etree.ElementTree as ET
+
     root = ET.Element("sparql", xmlns=SPARQL_RESULTS)
     head = ET.SubElement(root, "head")
-    if result.type == "ASK":
-        ET.SubElement(root, "boolean").text = "true" if result.askAnswer else "false"
+    if answer.form == "ASK":
+        ET.SubElement(root, "boolean").text = "true" if answer.boolean else "false"
     else:
-        names = [str(v) for v in result.vars or []]
-        for name in names:
+        for name in answer.variables:
             ET.SubElement(head, "variable", name=name)
         results = ET.SubElement(root, "results")
-        for row in result.bindings:
+        for row in answer.rows:
             solution = ET.SubElement(results, "result")
-            for name, value in sorted(row.items(), key=lambda kv: names.index(str(kv[0]))):
-                binding = ET.SubElement(solution, "binding", name=str(name))
-                _xml_term(binding, value)
+            for name, value in zip(answer.variables, row, strict=True):
+                if value is not None:
+                    _xml_term(ET.SubElement(solution, "binding", name=name), value)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def _xml_term(parent: ET.Element, value: object) -> None:
-    if isinstance(value, URIRef):
-        ET.SubElement(parent, "uri").text = str(value)
-    elif isinstance(value, BNode):
-        ET.SubElement(parent, "bnode").text = str(value)
-    elif isinstance(value, Literal):
+def _xml_term(parent: ET.Element, value: Term) -> None:
+    import xml.etree.ElementTree as ET
+
+    if value.kind == "literal":
         attrs = {}
-        if value.language:
-            attrs[XML_LANG] = value.language
+        if value.lang:
+            attrs[XML_LANG] = value.lang
         elif value.datatype:
-            attrs["datatype"] = str(value.datatype)
-        ET.SubElement(parent, "literal", attrs).text = str(value)
+            attrs["datatype"] = value.datatype
+        ET.SubElement(parent, "literal", attrs).text = value.value
+    else:
+        ET.SubElement(parent, value.kind).text = value.value
 
 
-def cell(value: object) -> str:
+def cell(value: Term | None) -> str:
     """A value as people read it in a table: IRIs shortened by the project's prefixes."""
     if value is None:
         return ""
-    if isinstance(value, URIRef):
-        return curie(value)
-    return " ".join(str(value).split())
+    if value.kind == "uri":
+        return curie(value.value)
+    return " ".join(value.value.split())
 
 
 def display_width(text: str) -> int:

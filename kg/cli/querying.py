@@ -11,9 +11,7 @@ import click
 
 from kg.cli.app import graph_option, main, screen_rows, terminal_width
 from kg.errors import EXIT_BAD_INPUT, InputError, QueryTimeout
-from kg.graphs import DEFAULT_STORE, STORES
-from kg.guard import serve_guarded
-from kg.oxdb import database
+from kg.formats import DEFAULT_STORE, STORES
 from kg.query import (
     Request,
     Source,
@@ -24,7 +22,6 @@ from kg.query import (
     shipped_queries,
 )
 from kg.results import GRAPH_FORMATS, SOLUTION_FORMATS
-from kg.serve import endpoint_url, fits_in_memory, load_into, server_command
 
 
 @main.command()
@@ -156,6 +153,10 @@ def serve(graph_path: Path, bind: str, db: Path | None, on_disk: bool, timeout_s
     """Serve the graph as a read-only SPARQL 1.1 endpoint until stopped: Oxigraph's engine, the
     graph in memory, behind a guard that refuses SERVICE, updates, oversized and deeply nested
     queries."""
+
+    from kg.guard import serve_guarded  # (the HTTP server: not loaded for `kg query`)
+    from kg.oxdb import database
+    from kg.serve import endpoint_url, fits_in_memory, load_into, server_command
 
     if not graph_path.is_file():
         raise InputError(f"{graph_path}: no such graph file (run `kg build` first?)")
