@@ -142,8 +142,9 @@ def tsv(variables: Sequence[str], rows: Sequence[Sequence[Term | None]]) -> str:
     """SPARQL 1.1 TSV results: ``?name`` headers, cells as RDF terms in N-Triples syntax, whose
     escapes keep tabs and newlines out of the cells.
 
-    >>> tsv(["s", "q"], [[Term("uri", "http://x/a"), Term("literal", "说\t了", lang="zh")]])
-    '?s\t?q\n<http://x/a>\t"说\\t了"@zh\n'
+    >>> cells = [Term("uri", "http://x/a"), Term("literal", "说\\t了", lang="zh")]
+    >>> tsv(["s", "q"], [cells]).splitlines()
+    ['?s\\t?q', '<http://x/a>\\t"说\\\\t了"@zh']
     """
     lines = ["\t".join(f"?{v}" for v in variables)]
     lines += [
