@@ -5,26 +5,15 @@ ontology/prk.ttl declares the same IRIs (a test checks that they agree).
 
 from rdflib import Namespace
 
-from kg.rdftext import BASE, concept_curie, curie, expand_curie
+from kg.rdftext import BASE as BASE
 from kg.rdftext import PREFIXES as _PREFIXES
-
-__all__ = ["BASE", "PREFIXES", "concept_curie", "curie", "expand_curie"]
-
-PRK = Namespace(_PREFIXES["prk"])
-ID = Namespace(_PREFIXES["id"])
-KT = Namespace(_PREFIXES["kt"])
-KD = Namespace(_PREFIXES["kd"])
-KH = Namespace(_PREFIXES["kh"])
-KR = Namespace(_PREFIXES["kr"])
-KP = Namespace(_PREFIXES["kp"])
-CUE = Namespace(_PREFIXES["cue"])
-NIF = Namespace(_PREFIXES["nif"])
-SCHEMA = Namespace(_PREFIXES["schema"])
-LAW = Namespace(_PREFIXES["law"])
-ELI = Namespace(_PREFIXES["eli"])
-DPV = Namespace(_PREFIXES["dpv"])
+from kg.rdftext import concept_curie as concept_curie
+from kg.rdftext import curie as curie
+from kg.rdftext import expand_curie as expand_curie
 
 PREFIXES: dict[str, Namespace] = {name: Namespace(ns) for name, ns in _PREFIXES.items()}
+_OWN = ("prk", "id", "kt", "kd", "kh", "kr", "kp", "cue", "nif", "schema", "law", "eli", "dpv")
+PRK, ID, KT, KD, KH, KR, KP, CUE, NIF, SCHEMA, LAW, ELI, DPV = (PREFIXES[p] for p in _OWN)
 
 #: Mention roles as used in gold files and on the command line, and their ontology individuals.
 ROLE_IRIS = {
