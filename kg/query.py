@@ -31,7 +31,7 @@ from kg.results import (
     solutions_from_json,
     solutions_of,
 )
-from kg.sparqlhttp import probe, results
+from kg.sparqlhttp import check_url, results
 from kg.sparqltext import opening_where, query_form, with_limit, with_prefixes
 
 if TYPE_CHECKING:  # rdflib is loaded when a graph is: a query sent to an endpoint needs none
@@ -465,7 +465,7 @@ def answer(source: Source, request: Request) -> Answer:
     light = source.endpoint and query.form in ("SELECT", "ASK")
     if light and request.fmt in SOLUTION_FORMATS:
         assert source.endpoint is not None
-        probe(source.endpoint)
+        check_url(source.endpoint)  # (no probe first: a down endpoint fails the query itself)
         remote = _EndpointLookup(source.endpoint, source.timeout, str(request.query.path))
 
         def light_work() -> Answer:

@@ -20,11 +20,16 @@ CONNECT_TIMEOUT = 10.0
 JSON_RESULTS = "application/sparql-results+json"
 
 
+def check_url(url: str) -> None:
+    """An endpoint's URL must be http(s): :class:`InputError` otherwise."""
+    if not re.match(r"^https?://", url):
+        raise InputError(f"{url}: not an http(s) SPARQL endpoint URL")
+
+
 def probe(url: str) -> None:
     """Check that ``url`` is an http(s) SPARQL endpoint that answers ``ASK {}``; a server that
     is down or wrong is :class:`InputError` ("cannot reach")."""
-    if not re.match(r"^https?://", url):
-        raise InputError(f"{url}: not an http(s) SPARQL endpoint URL")
+    check_url(url)
     asked = url + ("&" if "?" in url else "?") + "query=ASK%7B%7D"
     try:
         with urllib.request.urlopen(asked, timeout=CONNECT_TIMEOUT) as reply:
