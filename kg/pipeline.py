@@ -127,6 +127,8 @@ class BuildResult:
 
     @property
     def graph(self) -> Graph:
+        if self.outcome.graph is None and self.outcome.make_graph is not None:
+            self.outcome.graph = self.outcome.make_graph()
         if self.outcome.graph is None:
             raise ValueError("this build kept no graph in memory (it was streamed)")
         return self.outcome.graph

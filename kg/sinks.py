@@ -15,7 +15,7 @@ what the sink accepts, so that only that crosses between processes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,6 +140,8 @@ class Outcome:
     counts: dict[str, object] = field(default_factory=dict)
     extractions: list[Extraction] = field(default_factory=list)
     graph: Graph | None = None
+    #: Makes ``graph`` when it was not needed to write the output (an unedited .nt build).
+    make_graph: Callable[[], Graph] | None = None
     report: ValidationReport | None = None
     curation: Replay | None = None
     ok: bool = True
@@ -220,26 +222,44 @@ class GraphSink(CorpusSink):
         use_lines = not self.edits and (self.validate or self.fmt == "nt")
         lines = parts.lines() if use_lines else None
         checked = "".join(lines).encode() if lines and self.validate else None
+        # An unedited .nt output is the lines themselves: no rdflib graph is made for it
+        # (the library's BuildResult.graph makes one when asked).
+        graph: Graph | None = None
         with ThreadPoolExecutor(1) as pool:
             early = pool.submit(_validate_lines, checked) if checked else None
-            graph = parts.graph()
-            if self.edits:
-                graph = tracking_graph(graph)
-                outcome.curation = replay(graph, self.edits)
+            if lines is None or self.fmt != "nt":
+                graph = parts.graph()
+                if self.edits:
+                    graph = tracking_graph(graph)
+                    outcome.curation = replay(graph, self.edits)
             report = early.result() if early else None
+        if graph is None:
+            outcome.make_graph = parts.graph
         outcome.graph = graph
         if self.validate and report is None:
-            report = validate_graph(graph)
+            report = validate_graph(graph if graph is not None else parts.graph())
         outcome.report = report
         outcome.orphaned = bool(outcome.curation and outcome.curation.orphans)
         outcome.orphaned &= not self.allow_orphans
         outcome.ok = (outcome.report is None or outcome.report.conforms) and not outcome.orphaned
-        outcome.counts = {
-            "claims": len(set(graph.subjects(RDF.type, PRK.Claim))),
-            "triples": len(graph),
-        }
-        nt = self.fmt == "nt" and lines is not None
-        data = "".join(sorted(set(lines))).encode() if nt and lines else serialize(graph, self.fmt)
+        if graph is None:
+            assert lines is not None
+            unique = sorted(set(lines))
+            claim = f"<{RDF.type}> <{PRK.Claim}> .\n"
+            outcome.counts = {
+                "claims": sum(1 for line in unique if line.endswith(claim)),
+                "triples": len(unique),
+            }
+            data = "".join(unique).encode()
+        else:
+            outcome.counts = {
+                "claims": len(set(graph.subjects(RDF.type, PRK.Claim))),
+                "triples": len(graph),
+            }
+            nt = self.fmt == "nt" and lines is not None
+            data = (
+                "".join(sorted(set(lines))).encode() if nt and lines else serialize(graph, self.fmt)
+            )
         target = self.out if outcome.ok else self.out.with_suffix(f".rejected.{self.fmt}")
         write_atomic(target, data)
         outcome.written, outcome.target = target, self.out

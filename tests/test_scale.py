@@ -174,6 +174,19 @@ def test_two_worker_processes_build_the_same_bytes_as_one(tmp_path: Path) -> Non
     assert (tmp_path / "one.ttl").read_bytes() == (tmp_path / "two.ttl").read_bytes()
 
 
+def test_an_unedited_nt_build_is_written_from_its_lines_and_counts_as_the_turtle_one(
+    tmp_path: Path,
+) -> None:
+    """No rdflib graph is made to write an unedited .nt build (it is validated in Oxigraph);
+    its counts and report are the Turtle build's, and the library still hands out the graph."""
+    nt = build([SEEDS], tmp_path / "g.nt", "nt", curation=None)
+    ttl = build([SEEDS], tmp_path / "g.ttl", "ttl", curation=None)
+    assert nt.outcome.graph is None and nt.ok
+    assert nt.counts == ttl.counts and nt.report == ttl.report
+    assert set(nt.graph) == set(Graph().parse(tmp_path / "g.ttl", format="turtle"))
+    assert set(nt.graph) == set(Graph().parse(tmp_path / "g.nt", format="nt"))
+
+
 def test_a_streamed_build_holds_the_triples_of_the_in_memory_build(
     tmp_path: Path, seed_nt: Path
 ) -> None:
