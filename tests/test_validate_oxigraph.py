@@ -120,3 +120,61 @@ def test_bad_files_are_one_line_errors_naming_the_file(
     assert "\n" not in str(err.value)
     with pytest.raises(InputError, match="no such graph file"):
         validate_file(tmp_path / "missing.nt")
+
+
+#: Data and shapes that use SHACL Core components and targets our own shapes do not (sh:xone,
+#: sh:not, sh:and, sh:maxLength, sh:maxExclusive, sh:hasValue, counts above 1, languages with
+#: a region, subclasses, sh:targetNode, sh:targetObjectsOf, …), each broken at least once.
+CORE_DATA = """
+@prefix ex: <http://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:Sub rdfs:subClassOf ex:Thing .
+ex:a a ex:Thing ; ex:name "Alpha"@en , "阿尔法"@zh , "Alpha again"@EN ; ex:code "AB12" ;
+    ex:size 5 ; ex:tag ex:red ; ex:link ex:b ; ex:kind ex:red .
+ex:b a ex:Sub ; ex:name "B"@fr ; ex:code "toolongcode" ; ex:size -1 , 200 ;
+    ex:tag ex:blue , "green" ; ex:link "literal" ; ex:kind ex:blue .
+ex:c a ex:Thing ; ex:code ex:x ; ex:size "many" ; ex:link ex:nothing .
+ex:d ex:ref ex:a , ex:c .
+"""
+CORE_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:ThingShape a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property ex:NameShape ,
+    ex:CodeShape , ex:SizeShape , ex:TagShape , ex:LinkShape , ex:KindShape , ex:TwoNamesShape .
+ex:NameShape sh:path ex:name ; sh:uniqueLang true ; sh:languageIn ( "en" "zh" ) ;
+    sh:maxCount 2 ; sh:message "name"@en .
+ex:TwoNamesShape sh:path ex:name ; sh:minCount 2 ; sh:severity sh:Warning ;
+    sh:message "two names"@en .
+ex:CodeShape sh:path ex:code ; sh:pattern "^[A-Z]+[0-9]*$" ; sh:maxLength 6 ; sh:minLength 2 ;
+    sh:message "code"@en .
+ex:SizeShape sh:path ex:size ; sh:minExclusive 0 ; sh:maxExclusive 100 ; sh:maxCount 1 ;
+    sh:minCount 1 ; sh:message "size"@en .
+ex:TagShape sh:path ex:tag ; sh:in ( ex:red ex:blue ) ; sh:nodeKind sh:IRI ; sh:message "tag"@en .
+ex:LinkShape sh:path ex:link ; sh:class ex:Thing ; sh:message "link"@en .
+ex:KindShape sh:path ex:kind ; sh:hasValue ex:red ; sh:severity sh:Info ; sh:message "kind"@en .
+ex:RefShape a sh:NodeShape ; sh:targetSubjectsOf ex:ref ;
+  sh:property [ sh:path ex:ref ; sh:message "ref"@en ;
+      sh:xone ( [ sh:class ex:Sub ] [ sh:property [ sh:path ex:tag ; sh:minCount 1 ] ] ) ] ,
+    [ sh:path ex:ref ; sh:message "not"@en ;
+      sh:not [ sh:property [ sh:path ex:tag ; sh:hasValue ex:red ] ] ] ,
+    [ sh:path ex:ref ; sh:message "and"@en ;
+      sh:and ( [ sh:nodeKind sh:IRI ] [ sh:property [ sh:path ex:code ; sh:maxCount 1 ] ] ) ] .
+ex:NodeTarget a sh:NodeShape ; sh:targetNode ex:c , ex:zz ;
+  sh:property [ sh:path ex:size ; sh:minCount 1 ; sh:datatype xsd:integer ; sh:message "node"@en ] .
+ex:ObjTarget a sh:NodeShape ; sh:targetObjectsOf ex:link ; sh:nodeKind sh:IRI ;
+    sh:message "obj"@en .
+"""
+
+
+def test_every_translated_component_reports_what_pyshacl_reports(tmp_path: Path) -> None:
+    data = tmp_path / "data.ttl"
+    data.write_text(CORE_DATA, encoding="utf-8")
+    shapes = Graph().parse(data=CORE_SHAPES, format="turtle")
+    report = validate_source(data, "ttl", shapes)
+    assert report == validate_graph(Graph().parse(data), shapes, engine="pyshacl")
+    assert len(report.findings) >= 20 and {f.severity for f in report.findings} == {
+        "Violation",
+        "Warning",
+        "Info",
+    }
