@@ -139,11 +139,7 @@ class _Writer:
         for p in set(self.shapes.predicates(shape, None)):
             if str(p).startswith(str(SH)) and p not in PARAMETERS:
                 raise Unsupported(f"{shape}: {p} is not translated")
-        if (shape, RDF.type, RDFS.Class) in self.shapes or (
-            shape,
-            RDF.type,
-            OWL.Class,
-        ) in self.shapes:
+        if {RDFS.Class, OWL.Class} & set(self.shapes.objects(shape, RDF.type)):
             raise Unsupported(f"{shape}: implicit class targets are not translated")
         if any(self.shapes.objects(shape, SH.target)):
             raise Unsupported(f"{shape}: SPARQL-based targets are not translated")
@@ -184,6 +180,8 @@ class _Writer:
         """For each value constraint of ``shape``: the parameter and an expression true when the
         value node ``v`` fails it. An error in the expression counts as failing, as in pySHACL."""
         for cls in self.shapes.objects(shape, SH["class"]):
+            if not isinstance(cls, URIRef):
+                raise Unsupported(f"{shape}: a class that is not an IRI")
             yield SH["class"], f"NOT EXISTS {{ {v} rdf:type/rdfs:subClassOf* {cls.n3()} }}"
         kind = self.one(shape, SH.nodeKind)
         if kind is not None:
