@@ -1,18 +1,24 @@
-"""Stage 5 — validate: SHACL validation with pySHACL and a report a curator can read.
+"""Stage 5 — validate: SHACL validation and a report a curator can read.
 
 Shapes come from ``ontology/shapes.ttl``; reviewed waivers in ``ontology/waivers.ttl`` are
 merged in (a waiver sets ``sh:deactivated`` on a named shape). Violations make a graph
 non-conforming; warnings and infos are reported but do not.
 
-Two engines give the same report (the tests compare them finding by finding):
+Three engines give the same report (the tests compare them finding by finding):
 
 - ``pyshacl``: pySHACL alone. It runs each SHACL-SPARQL constraint once per focus node,
   parsing the query text each time with rdflib, which is 90% of its time on our shapes.
-- ``fast`` (the default): pySHACL for the SHACL Core constraints, and each SPARQL constraint
-  of a node shape run *once* over the whole graph in Oxigraph, its focus nodes bound by the
-  shape's targets inside the query, which is the pre-binding of ``$this`` done as a join.
-  The property shapes of targeted node shapes get those targets themselves, so that pySHACL
-  checks each for all its focus nodes in one call (:func:`_lift_properties`).
+- ``fast`` (:func:`validate_graph`'s default): pySHACL for the SHACL Core constraints, and
+  each SPARQL constraint of a node shape run *once* over the whole graph in Oxigraph, its focus
+  nodes bound by the shape's targets inside the query, which is the pre-binding of ``$this``
+  done as a join. The property shapes of targeted node shapes get those targets themselves, so
+  that pySHACL checks each for all its focus nodes in one call (:func:`_lift_properties`).
+- ``oxigraph`` (:func:`validate_source`, used for files and a build's N-Triples where it
+  applies): the SPARQL constraints as above, and the SHACL Core ones translated into SPARQL
+  by :mod:`kg.shapes_sparql`, all in one Oxigraph store, with no rdflib graph of the data.
+
+A report holds the top-level results; pySHACL's ``sh:detail`` results under an ``sh:node``
+result are the same failure seen from inside, in pySHACL's generic words, and are left out.
 """
 
 from __future__ import annotations
