@@ -33,7 +33,10 @@ if not (CHROMIUM and DRIVER):
     pytest.skip("Chromium and ChromeDriver are not installed", allow_module_level=True)
 
 webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.expected_conditions import staleness_of  # noqa: E402
 from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
@@ -97,7 +100,10 @@ def set_curator(driver: object, name: str) -> None:
     field.send_keys(name)
     header.find_element(By.TAG_NAME, "button").click()
     WebDriverWait(driver, 20).until(staleness_of(header))  # the page has reloaded …
-    WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,)).until(
+    # Chrome may report a node replaced by the reload as "Node with given id does not belong to
+    # the document" (a plain WebDriverException, seen under load in CI): poll again, as for stale.
+    reloaded = (StaleElementReferenceException, WebDriverException)
+    WebDriverWait(driver, 20, ignored_exceptions=reloaded).until(
         # … with the name the session now holds
         lambda d: (
             d.find_element(By.CSS_SELECTOR, "#curator-form input[name=curator]").get_attribute(
