@@ -21,7 +21,7 @@ from rdflib.query import Result
 from kg.errors import InputError
 from kg.formats import STORES, for_path
 from kg.namespaces import bind_all
-from kg.oxdb import current_database, database
+from kg.oxdb import open_store
 from kg.sparqlhttp import probe
 from kg.terms import from_ox
 
@@ -49,12 +49,8 @@ def load_graph(path: Path, store: str = "memory", index: bool = False) -> Graph:
     if store not in STORES:
         raise InputError(f"{store}: unknown store (use {' or '.join(STORES)})")
     if store == "oxigraph":
-        folder = database(path) if index else current_database(path)
-        if folder is not None:
-            try:
-                native = ox.Store.read_only(str(folder))
-            except OSError as err:
-                raise InputError(f"{folder}: cannot open the Oxigraph database ({err})") from None
+        native = open_store(path, index)
+        if native is not None:
             return oxigraph_graph(native)
     # Oxigraph plans queries over its default graph far better than over a named graph (seconds
     # against minutes on 10^5 triples), so the file goes into the default graph.

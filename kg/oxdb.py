@@ -14,6 +14,7 @@ import sys
 from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from kg.errors import InputError
 from kg.formats import for_path
@@ -87,6 +88,40 @@ def _holds(graph: Path, target: Path) -> bool:
 
 def _mark(folder: Path, digest: str, graph: Path) -> None:
     (folder / _MARK).write_text(f"{digest}\n{_stat(graph)}\n")
+
+
+#: Formats Oxigraph loads straight from a file for querying (JSON-LD goes through rdflib, with
+#: the project's local contexts; N-Quads through oxrdflib, into the default graph).
+_LOADED = ("nt", "ttl")
+
+
+def open_store(graph: Path, index: bool = False) -> Any:
+    """The graph file in an Oxigraph store to query: its current database folder opened
+    read-only (made first with ``index``), else the file bulk-loaded into memory. None for a
+    format loaded through rdflib (:func:`kg.graphs.load_graph`). Bad input is
+    :class:`InputError`. (pyoxigraph is imported here, not for every command.)"""
+    import pyoxigraph as ox
+
+    found = for_path(graph)
+    if found is None:
+        raise InputError(f"{graph}: unknown RDF format (use .ttl, .nt, .nq or .jsonld)")
+    if not graph.is_file():
+        raise InputError(f"{graph}: no such graph file (run `kg build` first?)")
+    folder = database(graph) if index else current_database(graph)
+    if folder is not None:
+        try:
+            return ox.Store.read_only(str(folder))
+        except OSError as err:
+            raise InputError(f"{folder}: cannot open the Oxigraph database ({err})") from None
+    if found.name not in _LOADED:
+        return None
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(graph), format=ox.RdfFormat.from_extension(found.oxigraph))
+    except (SyntaxError, ValueError) as err:
+        reason = " ".join(str(err).split())[:160]
+        raise InputError(f"{graph}: malformed {found.rdflib} ({reason})") from None
+    return store
 
 
 def current_database(graph: Path, folder: Path | None = None) -> Path | None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from kg.errors import InputError, QueryTimeout, UsageError
+from kg.oxdb import open_store
 from kg.rdftext import PREFIXES, expand_curie
 from kg.resources import query_files
 from kg.results import (
@@ -31,7 +32,6 @@ from kg.results import (
     solutions_from_json,
     solutions_of,
 )
-from kg.sparqlhttp import check_url, results
 from kg.sparqltext import opening_where, query_form, with_limit, with_prefixes
 
 if TYPE_CHECKING:  # rdflib is loaded when a graph is: a query sent to an endpoint needs none
@@ -436,10 +436,11 @@ def answer(source: Source, request: Request) -> Answer:
     """Run ``request`` on the graph ``source`` names, within its time limit, and write the
     answer: the library verb behind ``kg query``.
 
-    A SELECT or ASK sent to an endpoint goes without rdflib (:class:`_EndpointLookup`): its
-    JSON results are read with the standard library, the parameters checked by asking the
-    endpoint. Anything else is run on an rdflib graph (a file in Oxigraph or rdflib's store,
-    or the endpoint through rdflib's SPARQLStore for CONSTRUCT and DESCRIBE)."""
+    A SELECT or ASK goes without rdflib where it can: to an endpoint as plain HTTP, its JSON
+    results read with the standard library (:class:`_EndpointLookup`), or to the graph file's
+    Oxigraph store (:class:`_StoreLookup`); the parameters are checked by asking the same
+    engine. Anything else is run on an rdflib graph (rdflib's own store, a JSON-LD or N-Quads
+    file, CONSTRUCT and DESCRIBE)."""
     query, limit, offset = request.query, request.limit, request.offset
     screen = request.screen if request.fmt == "table" and limit is None else None
     if screen is not None:
@@ -462,15 +463,13 @@ def answer(source: Source, request: Request) -> Answer:
             )
         return Answer(render(solutions, request.fmt, request.width, footer), code)
 
-    light = source.endpoint and query.form in ("SELECT", "ASK")
-    if light and request.fmt in SOLUTION_FORMATS:
-        assert source.endpoint is not None
-        check_url(source.endpoint)  # (no probe first: a down endpoint fails the query itself)
-        remote = _EndpointLookup(source.endpoint, source.timeout, str(request.query.path))
+    light = _light_lookup(source, request) if query.form in ("SELECT", "ASK") else None
+    if light is not None and request.fmt in SOLUTION_FORMATS:
+        lookup = light
 
         def light_work() -> Answer:
-            bound = bind_params(remote, query, request.params)
-            return written(remote.solutions(engine_text(query.text, bound)))
+            bound = bind_params(lookup, query, request.params)
+            return written(lookup.solutions(engine_text(query.text, bound)))
 
         return bounded(light_work, source.timeout, request.query.path.name)
 
@@ -485,16 +484,11 @@ def answer(source: Source, request: Request) -> Answer:
     return bounded(work, source.timeout, request.query.path.name)
 
 
-@dataclass
-class _EndpointLookup(Lookup):
-    """A SPARQL endpoint asked over HTTP with the standard library (:mod:`kg.sparqlhttp`)."""
-
-    url: str
-    timeout: float
-    name: str
+class _LightLookup(Lookup):
+    """A :class:`Lookup` that also answers a whole query as :class:`Solutions`."""
 
     def solutions(self, text: str) -> Solutions:
-        return solutions_from_json(results(self.url, with_prefixes(text), self.timeout, self.name))
+        raise NotImplementedError
 
     def ask(self, text: str) -> bool:
         return self.solutions(text).boolean
@@ -502,6 +496,82 @@ class _EndpointLookup(Lookup):
     def pairs(self, text: str) -> list[tuple[str, str]]:
         rows = self.solutions(text).rows
         return [(a.value, b.value) for a, b in rows if a is not None and b is not None]
+
+
+def _light_lookup(source: Source, request: Request) -> _LightLookup | None:
+    """The engine to ask without rdflib, if there is one for ``source``."""
+    if source.endpoint:
+        from kg.sparqlhttp import check_url  # (urllib: loaded for endpoints only)
+
+        check_url(source.endpoint)  # (no probe first: a down endpoint fails the query itself)
+        return _EndpointLookup(source.endpoint, source.timeout, str(request.query.path))
+    if source.store == "oxigraph":
+        store = open_store(source.graph_path, source.index)
+        if store is not None:
+            return _StoreLookup(store, str(request.query.path))
+    return None
+
+
+@dataclass
+class _StoreLookup(_LightLookup):
+    """A graph file's Oxigraph store (pyoxigraph), its answers turned into plain terms."""
+
+    store: Any
+    name: str
+
+    def solutions(self, text: str) -> Solutions:
+        import pyoxigraph as ox
+
+        try:
+            found = self.store.query(with_prefixes(text))
+            if isinstance(found, ox.QueryBoolean):
+                return Solutions("ASK", boolean=bool(found))
+            names = [v.value for v in found.variables]
+            plain: dict[object, Term] = {}
+            rows = [[_plain(row[n], plain) for n in names] for row in found]
+        except (SyntaxError, OSError, ValueError) as err:
+            raise InputError(f"{self.name}: query failed ({failure(err)})") from None
+        return Solutions("SELECT", names, rows)
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _plain(value: Any, seen: dict[object, Term]) -> Term | None:
+    """An Oxigraph term as a plain :class:`Term` (a simple literal without a datatype, as
+    rdflib and the SPARQL JSON results have it), each distinct term converted once."""
+    if value is None:
+        return None
+    term = seen.get(value)
+    if term is None:
+        kind = type(value).__name__
+        if kind == "NamedNode":
+            term = Term("uri", value.value)
+        elif kind == "BlankNode":
+            term = Term("bnode", value.value)
+        else:
+            datatype = (
+                None
+                if value.language or value.datatype.value == _XSD_STRING
+                else value.datatype.value
+            )
+            term = Term("literal", value.value, datatype, value.language)
+        seen[value] = term
+    return term
+
+
+@dataclass
+class _EndpointLookup(_LightLookup):
+    """A SPARQL endpoint asked over HTTP with the standard library (:mod:`kg.sparqlhttp`)."""
+
+    url: str
+    timeout: float
+    name: str
+
+    def solutions(self, text: str) -> Solutions:
+        from kg.sparqlhttp import results
+
+        return solutions_from_json(results(self.url, with_prefixes(text), self.timeout, self.name))
 
 
 def listing(queries: list[QueryFile]) -> str:

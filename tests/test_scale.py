@@ -35,7 +35,7 @@ from kg.query import (
     shipped_queries,
 )
 from kg.read import Problem, RawDocument, iter_inputs
-from kg.results import SOLUTION_FORMATS
+from kg.results import SOLUTION_FORMATS, render
 from tests.conftest import SEED_FILES, SEEDS, serving
 
 QUERIES = shipped_queries()
@@ -357,7 +357,26 @@ def test_a_concept_label_is_looked_up_at_the_endpoint_and_a_wrong_one_named(
             _printed(source, "evidence-trail", "tsv", {"claim": "http://x/a>}"})
 
 
-def test_kg_query_at_an_endpoint_loads_no_rdflib_unless_the_answer_is_rdf(endpoint: str) -> None:
+@pytest.mark.parametrize("name", [q.name for q in QUERIES])
+def test_a_query_on_the_file_prints_without_rdflib_what_rdflib_prints(
+    seed_nt: Path, name: str
+) -> None:
+    """A SELECT on a graph file goes to its Oxigraph store straight: the same text as rdflib's
+    view of the same store (oxrdflib) prints, in each format."""
+    query = read_query(find_query(name))
+    full = load_graph(seed_nt, "oxigraph")
+    for fmt in ("tsv", "json", "table"):
+        light = _printed(Source(seed_nt), name, fmt)
+        through_rdflib = render(run_query(full, query), fmt, 100)
+        if name in UNORDERED and fmt == "tsv":
+            assert _rows(light) == _rows(through_rdflib)
+        elif name not in UNORDERED:
+            assert light == through_rdflib, fmt
+
+
+def test_kg_query_at_an_endpoint_loads_no_rdflib_unless_the_answer_is_rdf(
+    endpoint: str, seed_nt: Path
+) -> None:
     probe = (
         "import sys\nfrom kg.cli.app import main\n"
         "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
@@ -366,17 +385,21 @@ def test_kg_query_at_an_endpoint_loads_no_rdflib_unless_the_answer_is_rdf(endpoi
 
     def loads_rdflib(*args: str) -> bool:
         done = subprocess.run(
-            [sys.executable, "-c", probe, "query", *args, "--endpoint", endpoint],
+            [sys.executable, "-c", probe, "query", *args],
             capture_output=True,
             text=True,
             check=True,
         )
         return done.stdout.strip().splitlines()[-1] == "True"
 
-    assert not loads_rdflib("documents", "--format", "json")
-    assert not loads_rdflib("evidence-trail", "--param", "claim=" + PARAMS[-1][1]["claim"])
+    at = ("--endpoint", endpoint)
+    assert not loads_rdflib("documents", "--format", "json", *at)
+    assert not loads_rdflib("evidence-trail", "--param", "claim=" + PARAMS[-1][1]["claim"], *at)
+    assert not loads_rdflib("unit-prices", "--graph", str(seed_nt))  # a file, in Oxigraph
     # a query the user wrote is checked by rdflib's parser first; a CONSTRUCT's answer is RDF
-    assert loads_rdflib("-e", "CONSTRUCT { ?s a prk:Claim } WHERE { ?s a prk:Claim }")
+    construct = "CONSTRUCT { ?s a prk:Claim } WHERE { ?s a prk:Claim }"
+    assert loads_rdflib("-e", construct, *at)
+    assert loads_rdflib("documents", "--graph", str(seed_nt), "--store", "memory")
 
 
 def test_an_ask_at_the_endpoint_answers_and_exits_as_in_the_file(
