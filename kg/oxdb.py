@@ -117,7 +117,11 @@ def open_store(graph: Path, index: bool = False) -> Any:
         return None
     store = ox.Store()
     try:
-        store.bulk_load(path=str(graph), format=ox.RdfFormat.from_extension(found.oxigraph))
+        store.bulk_load(  # relative IRIs resolved against the file, as rdflib reads them
+            path=str(graph),
+            format=ox.RdfFormat.from_extension(found.oxigraph),
+            base_iri=graph.resolve().as_uri(),
+        )
     except (SyntaxError, ValueError) as err:
         reason = " ".join(str(err).split())[:160]
         raise InputError(f"{graph}: malformed {found.rdflib} ({reason})") from None

@@ -470,8 +470,8 @@ class _Scan:
 
 
 def _parse(source: Path | bytes, fmt: str) -> ox.QuadParser:
-    if isinstance(source, Path):
-        return ox.parse(path=str(source), format=_SCANNED[fmt])
+    if isinstance(source, Path):  # relative IRIs resolved against the file, as rdflib reads them
+        return ox.parse(path=str(source), format=_SCANNED[fmt], base_iri=source.resolve().as_uri())
     return ox.parse(input=source, format=_SCANNED[fmt])
 
 
@@ -523,7 +523,8 @@ def _stored_forms(
 
 def _load(store: ox.Store, source: Path | bytes, fmt: str) -> None:
     if isinstance(source, Path):
-        store.bulk_load(path=str(source), format=_SCANNED[fmt])
+        base = source.resolve().as_uri()
+        store.bulk_load(path=str(source), format=_SCANNED[fmt], base_iri=base)
     else:
         store.bulk_load(input=source, format=_SCANNED[fmt])
 

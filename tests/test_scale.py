@@ -374,6 +374,18 @@ def test_a_query_on_the_file_prints_without_rdflib_what_rdflib_prints(
             assert light == through_rdflib, fmt
 
 
+def test_a_file_with_relative_iris_is_queried_as_rdflib_reads_it(tmp_path: Path) -> None:
+    graph = tmp_path / "relative.ttl"
+    graph.write_text("<a> <http://x/p> <b> .\n", encoding="utf-8")
+    ask = QueryFile(Path("<-e>"), "", "", (), "SELECT ?s ?o WHERE { ?s ?p ?o }")
+    printed = {
+        store: answer(Source(graph, store=store), Request(ask, {}, "tsv")).text
+        for store in ("oxigraph", "memory")
+    }
+    assert printed["oxigraph"] == printed["memory"]
+    assert f"<{(tmp_path / 'a').as_uri()}>" in printed["oxigraph"]
+
+
 def test_kg_query_at_an_endpoint_loads_no_rdflib_unless_the_answer_is_rdf(
     endpoint: str, seed_nt: Path
 ) -> None:

@@ -178,3 +178,12 @@ def test_every_translated_component_reports_what_pyshacl_reports(tmp_path: Path)
         "Warning",
         "Info",
     }
+
+
+def test_relative_iris_are_read_against_the_file_as_rdflib_reads_them(tmp_path: Path) -> None:
+    graph = tmp_path / "relative.ttl"
+    graph.write_text("<doc-1> a <https://w3id.org/prkg/ns#Document> .\n", encoding="utf-8")
+    report = validate_file(graph, engine="oxigraph")
+    assert not report.conforms
+    assert all(f.focus == f"<{(tmp_path / 'doc-1').as_uri()}>" for f in report.findings)
+    assert report == validate_file(graph, engine="fast")
