@@ -14,10 +14,13 @@ import sys
 from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kg.errors import InputError
-from kg.formats import for_path
+from kg.formats import by_name, for_path
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 _MARK = "prkg-source.sha256"
 
@@ -90,12 +93,22 @@ def _mark(folder: Path, digest: str, graph: Path) -> None:
     (folder / _MARK).write_text(f"{digest}\n{_stat(graph)}\n")
 
 
-#: Formats Oxigraph loads straight from a file for querying (JSON-LD goes through rdflib, with
-#: the project's local contexts; N-Quads through oxrdflib, into the default graph).
-_LOADED = ("nt", "ttl")
+#: Formats read straight into Oxigraph, for querying and validating (JSON-LD goes through
+#: rdflib, with the project's local contexts; N-Quads through oxrdflib, into the default graph).
+LOADED_FORMATS = ("nt", "ttl")
 
 
-def open_store(graph: Path, index: bool = False) -> Any:
+def oxigraph_format(name: str) -> ox.RdfFormat:
+    """Oxigraph's name for the format kg calls ``name`` (see :data:`kg.formats.FORMATS`)."""
+    import pyoxigraph as ox
+
+    found = ox.RdfFormat.from_extension(by_name(name).oxigraph)
+    if found is None:  # every entry of kg.formats.FORMATS has one
+        raise ValueError(f"Oxigraph has no format {name!r}")
+    return found
+
+
+def open_store(graph: Path, index: bool = False) -> ox.Store | None:
     """The graph file in an Oxigraph store to query: its current database folder opened
     read-only (made first with ``index``), else the file bulk-loaded into memory. None for a
     format loaded through rdflib (:func:`kg.graphs.load_graph`). Bad input is
@@ -113,13 +126,13 @@ def open_store(graph: Path, index: bool = False) -> Any:
             return ox.Store.read_only(str(folder))
         except OSError as err:
             raise InputError(f"{folder}: cannot open the Oxigraph database ({err})") from None
-    if found.name not in _LOADED:
+    if found.name not in LOADED_FORMATS:
         return None
     store = ox.Store()
     try:
         store.bulk_load(  # relative IRIs resolved against the file, as rdflib reads them
             path=str(graph),
-            format=ox.RdfFormat.from_extension(found.oxigraph),
+            format=oxigraph_format(found.name),
             base_iri=graph.resolve().as_uri(),
         )
     except (SyntaxError, ValueError) as err:

@@ -26,7 +26,7 @@ from kg.oxdb import oxigraph_command
 MEMORY_PER_BYTE = 3
 #: Formats the server loads itself (JSON-LD may name remote contexts: the database path
 #: reads it with the project's local contexts instead).
-_MEDIA = {"nt": "application/n-triples", "ttl": "text/turtle", "nq": "application/n-quads"}
+_SERVED = ("nt", "ttl", "nq")
 
 
 def server_command(location: Path | None, bind: str, timeout_s: int | None = None) -> list[str]:
@@ -45,7 +45,7 @@ def fits_in_memory(graph: Path) -> bool:
     """Whether the in-memory server can hold ``graph``: a format it loads, and the free memory
     for it."""
     found = for_path(graph)
-    if found is None or found.name not in _MEDIA:
+    if found is None or found.name not in _SERVED:
         return False
     try:
         free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
@@ -58,11 +58,11 @@ def load_into(bind: str, graph: Path) -> None:
     """Load ``graph`` into the in-memory server at ``bind`` (its default graph, with Oxigraph's
     bulk loader). A file the server cannot parse is :class:`InputError`."""
     found = for_path(graph)
-    assert found is not None and found.name in _MEDIA
+    assert found is not None and found.name in _SERVED
     url = f"http://{bind}/store?default&no_transaction"
     with graph.open("rb") as body:
         request = urllib.request.Request(url, data=body, method="POST")
-        request.add_header("Content-Type", _MEDIA[found.name])
+        request.add_header("Content-Type", found.media_type)
         request.add_header("Content-Length", str(graph.stat().st_size))
         try:
             with urllib.request.urlopen(request, timeout=3600) as reply:

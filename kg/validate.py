@@ -40,8 +40,9 @@ from rdflib.term import Node
 
 from kg.errors import InputError
 from kg.fold import fold
-from kg.formats import read_turtle
+from kg.formats import by_name, read_turtle
 from kg.namespaces import NIF, bind_all
+from kg.oxdb import LOADED_FORMATS, oxigraph_format
 from kg.resources import waivers_path
 from kg.shapes_sparql import Check, DatatypeCheck, Unsupported, core_checks
 from kg.sparqltext import opening_where
@@ -148,8 +149,39 @@ def _shape_name(data: Graph, shapes: Graph, shape: Node | None) -> str:
     return "(unnamed shape)"
 
 
-def _message(results: Graph, result: Node, lang: str) -> str:
-    return _pick(list(results.objects(result, SH.resultMessage)), lang)
+@dataclass(frozen=True)
+class _Words:
+    """Findings worded for one data graph: nodes named by its prefixes (``names``) and shown
+    with their quote or label (``lookup``), messages in ``lang``."""
+
+    names: Graph
+    lang: str
+    lookup: Lookup | None = None
+
+    def finding(
+        self,
+        severity: str,
+        shape: str,
+        messages: list[Node],
+        focus: Node | None,
+        value: Node | None = None,
+        path: Node | None = None,
+    ) -> Finding:
+        return Finding(
+            severity=severity,
+            focus=_describe(self.names, focus, self.lookup),
+            shape=shape,
+            message=_pick(messages, self.lang),
+            value=None if value is None else short_name(self.names, value)[:80],
+            path=None if path is None else short_name(self.names, path),
+        )
+
+
+def _in_order(findings: list[Finding]) -> list[Finding]:
+    """Violations first, then by rule, node and value: the order every report is read in."""
+    return sorted(
+        findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.shape, f.focus, f.value or "")
+    )
 
 
 ENGINES = ("fast", "pyshacl")
@@ -307,18 +339,17 @@ def _answers(store: ox.Store, checks: list[_SparqlCheck]) -> list[list[dict[str,
 
 
 def _sparql_findings(
-    data: Graph,
+    words: _Words,
     shapes: Graph,
     checks: list[_SparqlCheck],
     answers: list[list[dict[str, object]]],
-    lang: str,
     focus: set[Node] | None,
-    lookup: Lookup | None = None,
     term: Callable[[object], Node] = from_ox,
 ) -> list[Finding]:
     findings = []
     for check, rows in zip(checks, answers, strict=True):
         messages = list(shapes.objects(check.constraint, SH.message))
+        name = short_name(words.names, check.constraint)
         seen = set()
         for row in rows:
             values = {n: term(v) for n, v in row.items()}
@@ -329,16 +360,7 @@ def _sparql_findings(
             if key in seen or (focus is not None and this not in focus):
                 continue
             seen.add(key)
-            findings.append(
-                Finding(
-                    severity=check.severity,
-                    focus=_describe(data, this, lookup),
-                    shape=short_name(data, check.constraint),
-                    message=_pick(messages, lang),
-                    value=None if value is None else short_name(data, value)[:80],
-                    path=None if path is None else short_name(data, path),
-                )
-            )
+            findings.append(words.finding(check.severity, name, messages, this, value, path))
     return findings
 
 
@@ -382,6 +404,7 @@ def validate_graph(
         rows = answers.result() if answers is not None else []
     if not isinstance(results, Graph):  # pySHACL could not run the shapes at all
         raise ValueError(f"shapes cannot be used: {text.strip().splitlines()[0]}")
+    words = _Words(data, lang)
     findings = []
     for result in results.objects(None, SH.result):  # not the sh:detail nested under them
         if focus is not None and results.value(result, SH.focusNode) not in focus:
@@ -390,24 +413,18 @@ def validate_graph(
         shape = results.value(result, SH.sourceShape)
         constraint = results.value(result, SH.sourceConstraint)
         named = constraint if isinstance(constraint, URIRef) else shape
-        shape_name = _shape_name(data, shapes_used, named)
-        value = results.value(result, SH.value)
-        path = results.value(result, SH.resultPath)
         findings.append(
-            Finding(
-                severity=severity,
-                focus=_describe(data, results.value(result, SH.focusNode)),
-                shape=shape_name,
-                message=_message(results, result, lang),
-                value=None if value is None else short_name(data, value)[:80],
-                path=None if path is None else short_name(data, path),
+            words.finding(
+                severity,
+                _shape_name(data, shapes_used, named),
+                list(results.objects(result, SH.resultMessage)),
+                results.value(result, SH.focusNode),
+                results.value(result, SH.value),
+                results.value(result, SH.resultPath),
             )
         )
-    extra = _sparql_findings(data, shapes_used, checks, rows, lang, focus)
-    findings += extra
-    findings.sort(
-        key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.shape, f.focus, f.value or "")
-    )
+    extra = _sparql_findings(words, shapes_used, checks, rows, focus)
+    findings = _in_order(findings + extra)
     if focus is not None or extra:
         conforms = not any(f.severity == "Violation" for f in findings)
     return Report(bool(conforms), findings)
@@ -417,8 +434,6 @@ def validate_graph(
 # The Oxigraph engine: every rule as SPARQL over one store, no rdflib graph of the data
 
 
-_SCANNED = {"nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE}
-_SPOKEN = {"nt": "nt", "ttl": "turtle"}  # as the other readers name them in errors
 _OX_STRING = ox.NamedNode(str(XSD.string))
 _ACTUAL: dict[URIRef, type | tuple[type, ...]] = {
     XSD.string: str,
@@ -471,8 +486,9 @@ class _Scan:
 
 def _parse(source: Path | bytes, fmt: str) -> ox.QuadParser:
     if isinstance(source, Path):  # relative IRIs resolved against the file, as rdflib reads them
-        return ox.parse(path=str(source), format=_SCANNED[fmt], base_iri=source.resolve().as_uri())
-    return ox.parse(input=source, format=_SCANNED[fmt])
+        base = source.resolve().as_uri()
+        return ox.parse(path=str(source), format=oxigraph_format(fmt), base_iri=base)
+    return ox.parse(input=source, format=oxigraph_format(fmt))
 
 
 def _scan(source: Path | bytes, fmt: str, shapes: Graph) -> _Scan:
@@ -524,9 +540,9 @@ def _stored_forms(
 def _load(store: ox.Store, source: Path | bytes, fmt: str) -> None:
     if isinstance(source, Path):
         base = source.resolve().as_uri()
-        store.bulk_load(path=str(source), format=_SCANNED[fmt], base_iri=base)
+        store.bulk_load(path=str(source), format=oxigraph_format(fmt), base_iri=base)
     else:
-        store.bulk_load(input=source, format=_SCANNED[fmt])
+        store.bulk_load(input=source, format=oxigraph_format(fmt))
 
 
 def _rows(store: ox.Store, query: str) -> list[dict[str, object]]:
@@ -537,6 +553,35 @@ def _rows(store: ox.Store, query: str) -> list[dict[str, object]]:
         return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
     except (SyntaxError, OSError, ValueError) as err:
         raise Unsupported(f"Oxigraph cannot run a rule ({err})") from None
+
+
+def _datatype_findings(
+    store: ox.Store, scan: _Scan, check: DatatypeCheck, words: _Words, shapes: Graph
+) -> list[Finding]:
+    """``sh:datatype`` results: the suspect triples of the scan that fail ``check``, for focus
+    nodes of its shape (asked of the store, all in one query)."""
+    path = ox.NamedNode(str(check.path))
+    bad = [
+        t
+        for t in scan.suspects
+        if t.predicate == path and not datatype_ok(t.object, check.datatype)
+    ]
+    if not bad:
+        return []
+    if any(isinstance(t.subject, ox.BlankNode) for t in bad):
+        raise Unsupported("a blank node's datatype finding (its name differs in the store)")
+    subjects = " ".join(sorted({str(t.subject) for t in bad}))
+    asked = f"SELECT ?this WHERE {{ VALUES ?this {{ {subjects} }} {check.focus} }}"
+    inside = {row["this"] for row in _rows(store, asked)}
+    shape = _shape_name(words.names, shapes, check.shape)
+    messages = list(shapes.objects(check.shape, SH.message))
+    return [
+        words.finding(
+            check.severity, shape, messages, from_ox(t.subject), from_ox(t.object), check.path
+        )
+        for t in bad
+        if t.subject in inside
+    ]
 
 
 def validate_source(
@@ -551,7 +596,7 @@ def validate_source(
     SHACL Core rules are translated by :mod:`kg.shapes_sparql`; datatypes are checked on the
     parsed literals while the store loads. Raises :class:`Unsupported` where the shapes or the
     data need pySHACL (the report is then made by :func:`validate_graph`)."""
-    if fmt not in _SCANNED:
+    if fmt not in LOADED_FORMATS:
         raise Unsupported(f"{fmt}: only N-Triples and Turtle are read into Oxigraph")
     shapes_used = shapes if shapes is not None else load_shapes()
     remaining, sparql = _split_sparql(shapes_used)
@@ -570,7 +615,7 @@ def validate_source(
                 loading.result()
     except (SyntaxError, ValueError) as err:
         reason = " ".join(str(err).split())[:160]
-        raise InputError(f"{name}: malformed {_SPOKEN[fmt]} ({reason})") from None
+        raise InputError(f"{name}: malformed {by_name(fmt).rdflib} ({reason})") from None
     if len(store) == 0:
         raise InputError(f"{name}: the graph holds no triples (nothing to validate)")
     if progress is not None:
@@ -604,57 +649,18 @@ def validate_source(
         found = store.quads_for_pattern(ox.NamedNode(str(node)), ox.NamedNode(str(prop)), None)
         return min((term(q.object) for q in found), key=str, default=None)
 
+    words = _Words(names, lang, lookup)
     findings = []
     for check, rows in zip(queries, answers[: len(queries)], strict=True):
-        messages = [m for m in shapes_used.objects(check.shape, SH.message)]
+        shape = _shape_name(names, shapes_used, check.shape)
+        messages = list(shapes_used.objects(check.shape, SH.message))
         for row in rows:
             value = term(row["value"]) if "value" in row else None
             findings.append(
-                Finding(
-                    severity=check.severity,
-                    focus=_describe(names, term(row["this"]), lookup),
-                    shape=_shape_name(names, shapes_used, check.shape),
-                    message=_pick(messages, lang),
-                    value=None if value is None else short_name(names, value)[:80],
-                    path=None if check.path is None else short_name(names, check.path),
-                )
+                words.finding(check.severity, shape, messages, term(row["this"]), value, check.path)
             )
     for dt in (c for c in checks if isinstance(c, DatatypeCheck)):
-        path = ox.NamedNode(str(dt.path))
-        bad = [
-            t
-            for t in scan.suspects
-            if t.predicate == path and not datatype_ok(t.object, dt.datatype)
-        ]
-        if any(isinstance(t.subject, ox.BlankNode) for t in bad):
-            raise Unsupported("a blank node's datatype finding (its name differs in the store)")
-        subjects = " ".join(sorted({str(t.subject) for t in bad}))
-        inside = {
-            row["this"]
-            for row in (
-                _rows(store, f"SELECT ?this WHERE {{ VALUES ?this {{ {subjects} }} {dt.focus} }}")
-                if bad
-                else []
-            )
-        }
-        messages = [m for m in shapes_used.objects(dt.shape, SH.message)]
-        for t in bad:
-            if t.subject not in inside:
-                continue
-            findings.append(
-                Finding(
-                    severity=dt.severity,
-                    focus=_describe(names, from_ox(t.subject), lookup),
-                    shape=_shape_name(names, shapes_used, dt.shape),
-                    message=_pick(messages, lang),
-                    value=short_name(names, from_ox(t.object))[:80],
-                    path=short_name(names, dt.path),
-                )
-            )
-    findings += _sparql_findings(
-        names, shapes_used, sparql, answers[len(queries) :], lang, None, lookup, term
-    )
-    findings.sort(
-        key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.shape, f.focus, f.value or "")
-    )
+        findings += _datatype_findings(store, scan, dt, words, shapes_used)
+    findings += _sparql_findings(words, shapes_used, sparql, answers[len(queries) :], None, term)
+    findings = _in_order(findings)
     return Report(not any(f.severity == "Violation" for f in findings), findings)
