@@ -215,51 +215,49 @@ class GraphSink(CorpusSink):
         outcome = super().finish(stats)
         parts = assemble(outcome.extractions, stats.reports)
         # Unedited, the graph is exactly ``parts``, whose N-Triples lines are made far faster
-        # than rdflib serialises a graph: they are the .nt output, and what the oxigraph
-        # validation engine reads, in a thread while rdflib builds its graph (Oxigraph does
-        # not hold Python's lock). Edited graphs, and shapes that engine does not translate,
-        # are validated from the rdflib graph.
+        # than rdflib serialises a graph. The oxigraph validation engine reads them, in a thread
+        # while rdflib builds its graph for other formats (Oxigraph does not hold Python's lock).
+        # An .nt output is the lines themselves, sorted and without repeats, and no rdflib graph
+        # is made for it (the library's BuildResult.graph makes one when asked). Edited graphs,
+        # and shapes that engine does not translate, are validated from the rdflib graph.
         use_lines = not self.edits and (self.validate or self.fmt == "nt")
         lines = parts.lines() if use_lines else None
-        checked = "".join(lines).encode() if lines and self.validate else None
-        # An unedited .nt output is the lines themselves: no rdflib graph is made for it
-        # (the library's BuildResult.graph makes one when asked).
+        unique = sorted(set(lines)) if lines is not None and self.fmt == "nt" else None
+        written = "".join(unique).encode() if unique is not None else None
+        checked = None
+        if lines is not None and self.validate:
+            checked = written if written is not None else "".join(lines).encode()
         graph: Graph | None = None
         with ThreadPoolExecutor(1) as pool:
             early = pool.submit(_validate_lines, checked) if checked else None
-            if lines is None or self.fmt != "nt":
+            if unique is None:
                 graph = parts.graph()
                 if self.edits:
                     graph = tracking_graph(graph)
                     outcome.curation = replay(graph, self.edits)
             report = early.result() if early else None
-        if graph is None:
-            outcome.make_graph = parts.graph
         outcome.graph = graph
+        outcome.make_graph = parts.graph if graph is None else None
         if self.validate and report is None:
             report = validate_graph(graph if graph is not None else parts.graph())
         outcome.report = report
         outcome.orphaned = bool(outcome.curation and outcome.curation.orphans)
         outcome.orphaned &= not self.allow_orphans
         outcome.ok = (outcome.report is None or outcome.report.conforms) and not outcome.orphaned
-        if graph is None:
-            assert lines is not None
-            unique = sorted(set(lines))
+        if unique is not None and written is not None:
             claim = f"<{RDF.type}> <{PRK.Claim}> .\n"
             outcome.counts = {
                 "claims": sum(1 for line in unique if line.endswith(claim)),
                 "triples": len(unique),
             }
-            data = "".join(unique).encode()
+            data = written
         else:
+            assert graph is not None
             outcome.counts = {
                 "claims": len(set(graph.subjects(RDF.type, PRK.Claim))),
                 "triples": len(graph),
             }
-            nt = self.fmt == "nt" and lines is not None
-            data = (
-                "".join(sorted(set(lines))).encode() if nt and lines else serialize(graph, self.fmt)
-            )
+            data = serialize(graph, self.fmt)
         target = self.out if outcome.ok else self.out.with_suffix(f".rejected.{self.fmt}")
         write_atomic(target, data)
         outcome.written, outcome.target = target, self.out
