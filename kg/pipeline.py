@@ -401,16 +401,11 @@ def validate_file(
         else:
             step("validated")
             return report
-    data, oxigraph = read_for_validation(path, "pyshacl" if engine == "pyshacl" else "fast")
+    fallback = "pyshacl" if engine == "pyshacl" else "fast"
+    data, oxigraph = read_for_validation(path, fallback)
     if len(data) == 0:
         raise InputError(f"{path}: the graph holds no triples (nothing to validate)")
     step(f"read {len(data)} triples")
-    report = validate_graph(
-        data,
-        shapes,
-        lang=lang,
-        engine="pyshacl" if engine == "pyshacl" else "fast",
-        oxigraph=oxigraph,
-    )
+    report = validate_graph(data, shapes, lang=lang, engine=fallback, oxigraph=oxigraph)
     step("validated")
     return report

@@ -540,22 +540,21 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 def _plain(value: Any, seen: dict[object, Term]) -> Term | None:
     """An Oxigraph term as a plain :class:`Term` (a simple literal without a datatype, as
     rdflib and the SPARQL JSON results have it), each distinct term converted once."""
+    import pyoxigraph as ox
+
     if value is None:
         return None
     term = seen.get(value)
     if term is None:
-        kind = type(value).__name__
-        if kind == "NamedNode":
+        if isinstance(value, ox.NamedNode):
             term = Term("uri", value.value)
-        elif kind == "BlankNode":
+        elif isinstance(value, ox.BlankNode):
             term = Term("bnode", value.value)
         else:
-            datatype = (
-                None
-                if value.language or value.datatype.value == _XSD_STRING
-                else value.datatype.value
+            simple = value.language or value.datatype.value == _XSD_STRING
+            term = Term(
+                "literal", value.value, None if simple else value.datatype.value, value.language
             )
-            term = Term("literal", value.value, datatype, value.language)
         seen[value] = term
     return term
 
