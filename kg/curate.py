@@ -12,6 +12,10 @@ can be checked and rolled back in time proportional to the edit, not to the grap
 * the SHACL shapes, on the neighbourhood of the nodes the edit touched (and the whole concept
   scheme when labels change, for the scheme-wide rules).
 
+The concept frequencies an edit changes (a mention re-pointed, negated, added) are recounted
+after it, as the build counts them, so frequency listings stay current; an edit may not change a
+frequency itself.
+
 Every replayed edit leaves a ``prk:CurationEdit`` node (curator, date, reason, file, the nodes
 it touched), so ``kg history`` can list the edits behind any node. An accepted edit is stored
 with durable anchors of the nodes it names (kg/anchors.py); on replay an IRI that moved is
@@ -33,6 +37,7 @@ from rdflib.term import Node
 
 from kg.anchors import reanchor, rewrite, short
 from kg.edits import Edit
+from kg.frequencies import recount
 from kg.namespaces import BASE, NIF, PRK, SLOTS, bind_all
 from kg.validate import Report, short_name, validate_graph
 
@@ -44,6 +49,8 @@ PROTECTED = {
     PRK.Document: "documents are never deleted; remove the article from the inputs instead",
     SKOS.Concept: "deprecate it instead: owl:deprecated true ; dcterms:isReplacedBy <replacement>",
 }
+#: What places a mention in a concept frequency (see :func:`recount`).
+_COUNTED = {PRK.denotes, PRK.role, PRK.negated, NIF.referenceContext}
 #: Predicates not followed when collecting an edit's neighbourhood (they fan out to everything).
 _NOT_FOLLOWED = {PROV.wasGeneratedBy, PROV.used, RDF.type, SKOS.inScheme, PRK.touched}
 
@@ -153,6 +160,14 @@ def _refusals(graph: Graph, delta: Delta) -> list[str]:
                 f"removes evidence {short_name(graph, o)} from claim {short_name(graph, s)}; "
                 f"{PROTECTED[PRK.Claim]}"
             )
+    for s in sorted({t[0] for t in delta.added | delta.removed}, key=str):
+        if (s, RDF.type, PRK.ConceptFrequency) in graph or (
+            (s, RDF.type, PRK.ConceptFrequency) in delta.removed
+        ):
+            out.append(
+                f"changes the concept frequency {short_name(graph, s)}; frequencies are counted "
+                "from the mentions after every edit: correct the mentions instead"
+            )
     typed_new = {s for s, p, _ in delta.added if p == RDF.type}
     existed = {s for s in {t[0] for t in delta.added | delta.removed} if _existed(graph, s, delta)}
     for s in sorted({t[0] for t in delta.added} - typed_new - existed, key=str):
@@ -161,6 +176,20 @@ def _refusals(graph: Graph, delta: Delta) -> list[str]:
                 f"node {short_name(graph, s)} does not exist (typo, or gone after a rebuild?)"
             )
     return out
+
+
+def _recounted(graph: Graph, delta: Delta) -> Delta:
+    """Recount the concept frequencies ``delta`` can have changed; what that changed."""
+    mentions = {s for s, p, _ in delta.added | delta.removed if p in _COUNTED}
+    pairs: set[tuple[Node, Node]] = set()
+    for m in mentions:
+        was = {(p, o) for s, p, o in delta.removed if s == m}
+        targets = set(graph.objects(m, PRK.denotes)) | {o for p, o in was if p == PRK.denotes}
+        roles = set(graph.objects(m, PRK.role)) | {o for p, o in was if p == PRK.role}
+        pairs.update((t, r) for t in targets for r in roles)
+    with _recording(graph) as counted:
+        recount(graph, sorted(pairs))
+    return counted
 
 
 def _existed(graph: Graph, node: Node, delta: Delta) -> bool:
@@ -323,6 +352,7 @@ def check_edit(
     delta = _apply(graph, edit)
     refusals = _refusals(graph, delta)
     change = describe(graph, delta)
+    counted = _recounted(graph, delta)
     with _recording(graph) as record:
         _record(graph, edit, delta, sequence)
     focus = _focus(graph, delta)
@@ -333,6 +363,7 @@ def check_edit(
     result = EditCheck(edit, change, refusals, report, len(focus))
     if not (keep and result.accepted):
         rollback(graph, record)
+        rollback(graph, counted)
         rollback(graph, delta)
     return result
 
@@ -395,6 +426,7 @@ def replay(graph: Graph, edits: Sequence[Edit]) -> Replay:
             orphans.append((original, refusals[0]))
             _orphan(graph, original, refusals[0])
             continue
+        _recounted(graph, delta)
         with _recording(graph):
             _record(graph, edit, delta, seq)
         applied.append(edit)

@@ -9,6 +9,7 @@ N-Triples lines (:mod:`kg.ntriples`); :mod:`kg.serialize` writes graph files.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +21,7 @@ from rdflib.namespace import SKOS
 from kg import __version__
 from kg.copies import Report
 from kg.extract import Extraction
+from kg.frequencies import Frequencies, count
 from kg.mentions import Actor, Mention
 from kg.mint import (
     EXTRACTOR,
@@ -46,7 +48,6 @@ from kg.terms import (
     RDF,
     RDFS,
     SCHEMA,
-    XSD,
     Light,
     Lit,
     Triple,
@@ -227,10 +228,26 @@ def claims_of(x: Extraction) -> set[URIRef]:
     return {claim_iri(c.modality, c.slots) for c in x.claims}
 
 
+def frequencies_of(x: Extraction) -> Counter[tuple[str, str]]:
+    """How many mentions of ``x`` (distinct nodes), not negated, denote each (target, role
+    IRI): what the document adds to the graph's concept frequencies."""
+    spans = {
+        (m.start, m.end, m.role, m.target): _target(m, x.actors)
+        for m in x.mentions
+        if m.role != "price" and not m.negated
+    }
+    return Counter((target, ROLE_IRIS[key[2]]) for key, target in spans.items())
+
+
 def corpus_triples(
-    run: URIRef, digest: str, reports: list[Report], support: dict[URIRef, set[str]]
+    run: URIRef,
+    digest: str,
+    reports: list[Report],
+    support: dict[URIRef, set[str]],
+    frequencies: Frequencies,
 ) -> list[Triple]:
-    """What only the whole corpus knows: the run, the reports of copies, each claim's support."""
+    """What only the whole corpus knows: the run, the reports of copies, each claim's support,
+    each concept's frequency."""
     out: list[Triple] = [
         (run, RDF.type, PRK.ExtractionRun),
         (run, PRK.inputDigest, Literal(digest)),
@@ -239,10 +256,6 @@ def corpus_triples(
         (EXTRACTOR, RDFS.label, Literal("kg extractor", lang="en")),
         (EXTRACTOR, OWL.versionInfo, Literal(__version__)),
     ]
-
-    def count(n: int) -> Literal:
-        return Literal(n, datatype=XSD.nonNegativeInteger)
-
     report_of: dict[str, str] = {}
     for report in reports:
         node = report_iri(report.key)
@@ -259,7 +272,7 @@ def corpus_triples(
         out.append((claim, PRK.supportingDocuments, count(len(ids))))
         out.append((claim, PRK.independentReports, count(len(independent))))
         out.append((claim, PRK.syndicatedCopies, count(len(ids) - len(independent))))
-    return out
+    return out + frequencies.triples()
 
 
 @dataclass
@@ -307,13 +320,16 @@ def assemble(
     run = run_iri(__version__, digest)
     builder = _Builder(run, vocab)
     support: dict[URIRef, set[str]] = {}
+    frequencies = Frequencies()
     for x in extractions:
         builder.extraction(x)
         for claim in claims_of(x):
             support.setdefault(claim, set()).add(x.doc.doc_id)
+        frequencies.add(frequencies_of(x))
     if reports is None:
         reports = [Report(x.doc.doc_id, (x.doc.doc_id,), ()) for x in extractions]
-    return Assembly(vocab, builder.triples, corpus_triples(run, digest, reports, support))
+    corpus = corpus_triples(run, digest, reports, support, frequencies)
+    return Assembly(vocab, builder.triples, corpus)
 
 
 def build_graph(

@@ -71,6 +71,11 @@ def outlet_iri(name: str) -> URIRef:
     return _minted(f"outlet/{digest(name)}")
 
 
+def frequency_iri(target: str, role: str) -> URIRef:
+    """The count of the mentions of ``target`` (a concept or actor IRI) in ``role`` (a role IRI)."""
+    return _minted(f"frequency/{digest(target, role)}")
+
+
 def run_iri(version: str, input_digest: str) -> URIRef:
     return _minted(f"run/{digest(version, input_digest)}")
 

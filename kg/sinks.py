@@ -27,9 +27,17 @@ from kg import __version__
 from kg.copies import Report, group_signatures
 from kg.curate import Replay, replay, tracking_graph
 from kg.edits import Edit
-from kg.emit import assemble, claims_of, corpus_triples, document_lines, input_digest
+from kg.emit import (
+    assemble,
+    claims_of,
+    corpus_triples,
+    document_lines,
+    frequencies_of,
+    input_digest,
+)
 from kg.extract import Extraction
 from kg.files import write_atomic
+from kg.frequencies import Frequencies
 from kg.mint import run_iri
 from kg.namespaces import PRK
 from kg.ntriples import NTriplesStream, split_lines, write_part
@@ -58,6 +66,7 @@ class Summary:
     mentions: Counter[str]
     statements: Counter[str]
     prices: int
+    frequencies: Counter[tuple[str, str]]
 
     @classmethod
     def of(cls, x: Extraction) -> Summary:
@@ -68,6 +77,7 @@ class Summary:
             Counter(m.role for m in x.mentions),
             Counter(c.modality for c in x.claims),
             len(x.prices),
+            frequencies_of(x),
         )
 
 
@@ -97,6 +107,7 @@ class BuildStats:
     mentions: Counter[str] = field(default_factory=Counter)
     statements: Counter[str] = field(default_factory=Counter)
     prices: int = 0
+    frequencies: Frequencies = field(default_factory=Frequencies)
     _reports: list[Report] | None = None
 
     def add(self, done: Processed[Any]) -> None:
@@ -108,6 +119,7 @@ class BuildStats:
         self.mentions.update(x.mentions)
         self.statements.update(x.statements)
         self.prices += x.prices
+        self.frequencies.add(x.frequencies)
 
     @property
     def reports(self) -> list[Report]:
@@ -318,7 +330,7 @@ class StreamSink:
         digest = input_digest(stats.documents)
         run = run_iri(__version__, digest)
         tail: list[Triple] = list(vocabulary_graph())  # type: ignore[arg-type]
-        tail += corpus_triples(run, digest, stats.reports, stats.support)
+        tail += corpus_triples(run, digest, stats.reports, stats.support, stats.frequencies)
         triples = self.stream.finish(run, tail)
         counts: dict[str, object] = {
             "triples": triples,

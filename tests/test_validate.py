@@ -189,7 +189,35 @@ def claim_with_wrong_support_count(g: Graph) -> None:
     _set(g, claim, PRK.syndicatedCopies, Literal(6, datatype=XSD.nonNegativeInteger))
 
 
+def frequency_with_wrong_count(g: Graph) -> None:
+    _set(
+        g,
+        _first(g, PRK.ConceptFrequency),
+        PRK.mentionCount,
+        Literal(999, datatype=XSD.nonNegativeInteger),
+    )
+
+
+def frequency_without_document_count(g: Graph) -> None:
+    g.remove((_first(g, PRK.ConceptFrequency), PRK.documentCount, None))
+
+
+def mention_counted_nowhere(g: Graph) -> None:
+    g.remove((_first(g, PRK.ConceptFrequency), None, None))
+
+
 BROKEN = [  # name, mutation, the rule that must catch it
+    (
+        "concept frequency disagrees with the mentions",
+        frequency_with_wrong_count,
+        "prk:ConceptFrequencyCountsShape",
+    ),
+    (
+        "concept frequency without a document count",
+        frequency_without_document_count,
+        "prk:ConceptFrequencyShape/prk:documentCount",
+    ),
+    ("mention counted in no frequency", mention_counted_nowhere, "prk:MentionCountedShape"),
     ("document in no report", document_without_report, "prk:DocumentReportShape"),
     (
         "claim without support count",
