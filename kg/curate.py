@@ -12,9 +12,9 @@ can be checked and rolled back in time proportional to the edit, not to the grap
 * the SHACL shapes, on the neighbourhood of the nodes the edit touched (and the whole concept
   scheme when labels change, for the scheme-wide rules).
 
-The concept frequencies an edit changes (a mention re-pointed, negated, added) are recounted
-after it, as the build counts them, so frequency listings stay current; an edit may not change a
-frequency itself.
+The concept frequencies an edit changes (a mention re-pointed, negated, marked spurious, added)
+are recounted after it, as the build counts them, so frequency listings stay current; an edit may
+not change a frequency itself.
 
 Every replayed edit leaves a ``prk:CurationEdit`` node (curator, date, reason, file, the nodes
 it touched), so ``kg history`` can list the edits behind any node. An accepted edit is stored
@@ -50,7 +50,7 @@ PROTECTED = {
     SKOS.Concept: "deprecate it instead: owl:deprecated true ; dcterms:isReplacedBy <replacement>",
 }
 #: What places a mention in a concept frequency (see :func:`recount`).
-_COUNTED = {PRK.denotes, PRK.role, PRK.negated, NIF.referenceContext}
+_COUNTED = {PRK.denotes, PRK.role, PRK.negated, PRK.status, NIF.referenceContext}
 #: Predicates not followed when collecting an edit's neighbourhood (they fan out to everything).
 _NOT_FOLLOWED = {PROV.wasGeneratedBy, PROV.used, RDF.type, SKOS.inScheme, PRK.touched}
 

@@ -1,8 +1,9 @@
 """Concept frequencies: summary counts of the mentions, so that frequency listings read one node
 per (concept, role) instead of aggregating over every mention.
 
-A ``prk:ConceptFrequency`` counts the mentions, not negated, that denote one concept or actor in
-one role (any but price), and the documents that hold them. The build sums them document by
+A ``prk:ConceptFrequency`` counts the mentions, neither negated nor marked spurious (any
+``prk:status``), that denote one concept or actor in one role (any but price), and the documents
+that hold them. The build sums them document by
 document (:class:`Frequencies`); after a curator's edit, :func:`recount` makes the ones it
 touched count the graph's mentions again. ``prk:ConceptFrequencyCountsShape`` checks them.
 """
@@ -71,7 +72,9 @@ def recount(graph: Graph, pairs: Iterable[tuple[Node, Node]]) -> None:
         mentions = [
             m
             for m in set(graph.subjects(PRK.denotes, target))
-            if (m, PRK.role, role) in graph and (m, PRK.negated, false) in graph
+            if (m, PRK.role, role) in graph
+            and (m, PRK.negated, false) in graph
+            and (m, PRK.status, None) not in graph
         ]
         if mentions:
             documents = {d for m in mentions for d in graph.objects(m, NIF.referenceContext)}

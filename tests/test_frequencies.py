@@ -150,6 +150,19 @@ def test_negating_the_only_mention_of_a_concept_removes_its_frequency(
     assert stated(g) == aggregated(g)
 
 
+def test_a_mention_marked_spurious_is_no_longer_counted(seed_graph: Graph, tmp_path: Path) -> None:
+    g = tracking_graph(seed_graph)
+    m = a_mention_of(g, KD["face-photo"])
+    role = g.value(m, PRK.role)
+    before = count_of(g, KD["face-photo"], role)  # type: ignore[arg-type]
+    spurious = edit(
+        tmp_path, "0001-spurious.ru", f"INSERT DATA {{ <{m}> prk:status prk:Spurious }}"
+    )
+    replay(g, [spurious])  # type: ignore[list-item]
+    assert count_of(g, KD["face-photo"], role)[0] == before[0] - 1  # type: ignore[arg-type, index]
+    assert validate_graph(copy_graph(g)).conforms
+
+
 def test_an_edit_check_recounts_and_a_rejected_or_dry_run_check_leaves_the_counts(
     seed_graph: Graph, tmp_path: Path
 ) -> None:
