@@ -100,6 +100,36 @@ def test_a_retraction_is_recorded_replayed_and_left_out_of_default_answers(ws: W
     assert code == 0 and "Li Wei  0001-retract.ru  — rumour" in out
 
 
+def test_an_applied_edit_leaves_a_graph_file_whose_concept_frequencies_are_recounted(
+    ws: Workspace,
+) -> None:
+    g = ws.graph()
+    m = sorted(
+        m
+        for m in g.subjects(PRK.denotes, KD["face-photo"])
+        if (m, PRK.negated, Literal(False)) in g and (m, RDF.type, PRK.Mention) in g
+    )[0]
+    frequencies = read_query(find_query("concept-frequency"))
+
+    def counts() -> dict[str, int]:
+        rows = run_query(Graph().parse(ws.graph_path), frequencies, {"role": "prk:DataTypeRole"})
+        return {str(r[1]): int(r[2]) for r in rows}  # type: ignore[index, call-overload]
+
+    before = counts()
+    body = PREFIXES + (
+        f"DELETE {{ <{m}> prk:denotes ?c }} INSERT {{ <{m}> prk:denotes <{KD['bank-card']}> }} "
+        f"WHERE {{ <{m}> prk:denotes ?c }}"
+    )
+    code, out = ws.apply(ws.edit("repoint.ru", body, "the photo is of a bank card"))
+    assert code == 0, out
+    after = counts()
+    assert after["face photo"] == before["face photo"] - 1
+    assert after["bank card number"] == before.get("bank card number", 0) + 1
+    assert ws.kg("validate", ws.graph_path)[0] == 0
+    ws.build()  # replayed on a fresh extraction: the same counts
+    assert counts() == after
+
+
 def _mention(graph: Graph) -> URIRef:
     return sorted(graph.subjects(RDF.type, PRK.Mention))[0]  # type: ignore[type-var, return-value]
 
