@@ -24,7 +24,7 @@ from kg.errors import InputError, UsageError
 from kg.executors import Executor, batched, make_executor
 from kg.extract import Extraction, extract
 from kg.fold import fold
-from kg.formats import for_path
+from kg.formats import OUTPUT_FORMATS, for_path
 from kg.graphs import load_graph
 from kg.lexicon import Lexicon, build_lexicon, default_lexicon
 from kg.locks import writing
@@ -315,7 +315,7 @@ class BuildOptions:
 
     inputs: tuple[str, ...] = ()
     out: Path = DEFAULT_OUT
-    fmt: str = "ttl"
+    fmt: str | None = None
     validate: bool = True
     strict: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
@@ -326,9 +326,18 @@ class BuildOptions:
     stream: bool = False
 
     def target(self) -> tuple[Path, str]:
-        """The output file and format: ``--stream`` writes N-Triples, and the default output's
+        """The output file and format. Without ``--format``, the format is the output's by its
+        suffix (ttl when it has none); ``--stream`` writes N-Triples, and the default output's
         suffix follows the format."""
-        fmt = self.fmt
+        named = for_path(self.out) if self.out != DEFAULT_OUT else None
+        if named is not None and self.fmt is not None and named.name != self.fmt:
+            raise UsageError(
+                f"--out {self.out} names a .{named.suffixes[0].lstrip('.')} file, "
+                f"but --format asks for {self.fmt}"
+            )
+        if named is not None and named.name not in OUTPUT_FORMATS:
+            raise UsageError(f"--out {self.out}: kg build writes {', '.join(OUTPUT_FORMATS)}")
+        fmt = self.fmt or (named.name if named is not None else "ttl")
         if self.stream:
             if fmt not in ("ttl", "nt"):
                 raise UsageError("--stream writes N-Triples (--format nt)")

@@ -45,6 +45,24 @@ def test_build_writes_other_formats_on_request(tmp_path: Path, fmt: str, suffix:
     assert result.exit_code == 0 and out.exists()
 
 
+@pytest.mark.parametrize("suffix, first", [(".nt", b"<"), (".jsonld", b"{"), (".ttl", b"@prefix")])
+def test_build_writes_the_format_its_out_file_is_named_for(
+    tmp_path: Path, suffix: str, first: bytes
+) -> None:
+    out = tmp_path / f"g{suffix}"
+    result = CliRunner().invoke(main, ["build", str(SEEDS), "--out", str(out), "--no-validate"])
+    assert result.exit_code == 0 and out.read_bytes().startswith(first)
+
+
+def test_a_format_other_than_the_out_file_names_is_refused_writing_nothing(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "g.nt"
+    result = CliRunner().invoke(main, ["build", str(SEEDS), "--out", str(out), "--format", "ttl"])
+    assert result.exit_code != 0 and not out.exists()
+    assert "g.nt names a .nt file, but --format asks for ttl" in result.output
+
+
 def test_query_list_and_table(built: Path) -> None:
     runner = CliRunner()
     listing = runner.invoke(main, ["query", "--list"])

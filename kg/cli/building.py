@@ -34,7 +34,10 @@ from kg.read import DEFAULT_MAX_BYTES
     help="Where to write the graph.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="ttl", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(OUTPUT_FORMATS),
+    help="The graph's format (default: by the suffix of --out, .ttl .nt or .jsonld; else ttl).",
 )
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @click.option(
