@@ -3,9 +3,9 @@ per (concept, role) instead of aggregating over every mention.
 
 A ``prk:ConceptFrequency`` counts the mentions, neither negated nor marked spurious (any
 ``prk:status``), that denote one concept or actor in one role (any but price), and the documents
-that hold them. The build sums them document by
-document (:class:`Frequencies`); after a curator's edit, :func:`recount` makes the ones it
-touched count the graph's mentions again. ``prk:ConceptFrequencyCountsShape`` checks them.
+that hold them. The build sums them document by document (:class:`Frequencies`); after a
+curator's edit, :func:`recount` makes the ones it touched count the graph's mentions again.
+``prk:ConceptFrequencyCountsShape`` checks them.
 """
 
 from __future__ import annotations
@@ -75,6 +75,7 @@ def recount(graph: Graph, pairs: Iterable[tuple[Node, Node]]) -> None:
             if (m, PRK.role, role) in graph
             and (m, PRK.negated, false) in graph
             and (m, PRK.status, None) not in graph
+            and (m, NIF.referenceContext, None) in graph  # as the SHACL rule counts them
         ]
         if mentions:
             documents = {d for m in mentions for d in graph.objects(m, NIF.referenceContext)}
