@@ -192,6 +192,21 @@ def _recounted(graph: Graph, delta: Delta) -> Delta:
     return counted
 
 
+def _count_changes(graph: Graph, counted: Delta) -> list[str]:
+    """The frequencies a recount (``counted``, applied to ``graph``) changed, in words."""
+    out = []
+    for node in sorted({s for s, _, _ in counted.added | counted.removed}, key=str):
+        was = {p: o for s, p, o in counted.removed if s == node}
+        now = {p: o for s, p, o in counted.added if s == node}
+        target = was.get(PRK.frequencyOf, graph.value(node, PRK.frequencyOf))
+        role = was.get(PRK.inRole, graph.value(node, PRK.inRole))
+        old, new = was.get(PRK.mentionCount, 0), now.get(PRK.mentionCount, 0)
+        if target is not None and role is not None and old != new:
+            role_name = short_name(graph, role).removeprefix("prk:").removesuffix("Role").lower()
+            out.append(f"{short_name(graph, target)} as {role_name} {old} → {new}")
+    return sorted(out)
+
+
 def _existed(graph: Graph, node: Node, delta: Delta) -> bool:
     """Whether ``node`` had triples as a subject before the edit."""
     if any(t[0] == node for t in delta.removed):
@@ -252,6 +267,8 @@ class Change:
     labels_removed: list[str]
     triples_added: int
     triples_removed: int
+    #: Concept frequencies the recount after the edit changed: "kt:x as technique: 4 → 3".
+    counts_changed: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"triples: +{self.triples_added} −{self.triples_removed}"]
@@ -262,6 +279,7 @@ class Change:
             ("concepts changed", self.concepts_changed),
             ("labels added", self.labels_added),
             ("labels removed", self.labels_removed),
+            ("mentions recounted", self.counts_changed),
         ):
             if items:
                 out.append(f"{title}: " + ", ".join(items))
@@ -353,6 +371,7 @@ def check_edit(
     refusals = _refusals(graph, delta)
     change = describe(graph, delta)
     counted = _recounted(graph, delta)
+    change = replace(change, counts_changed=_count_changes(graph, counted))
     with _recording(graph) as record:
         _record(graph, edit, delta, sequence)
     focus = _focus(graph, delta)

@@ -175,7 +175,9 @@ def test_an_edit_check_recounts_and_a_rejected_or_dry_run_check_leaves_the_count
     assert stated(g) == before and len(g) == len(seed_graph)
     kept = check_edit(g, repoint, keep=True)  # type: ignore[arg-type]
     assert kept.accepted and stated(g) != before and stated(g) == aggregated(g)
-    assert "triples: +1 −1" in kept.lines()[1]  # the curator sees the edit, not the recount
+    assert "triples: +1 −1" in kept.lines()[1]  # the curator sees the edit, then the recount
+    n = count_of(g, KT["deepfake"], PRK.TechniqueRole)[0]  # type: ignore[index]
+    assert f"mentions recounted: kt:deepfake as technique {n + 1} → {n}" in kept.lines()[2]
 
 
 def test_an_edit_that_changes_a_frequency_itself_is_refused(
