@@ -18,6 +18,7 @@ The proxy restarts the engine if it ever exits, and answers 503 while it comes b
 from __future__ import annotations
 
 import re
+import signal
 import socket
 import subprocess
 import threading
@@ -203,6 +204,10 @@ def handler_for(engine: Engine, timeout_s: int) -> type[BaseHTTPRequestHandler]:
     return Guard
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # unwinds serve_forever, so the engine is stopped on the way out
+
+
 def serve_guarded(
     command: Callable[[str], list[str]],
     bind: str,
@@ -210,7 +215,10 @@ def serve_guarded(
     prepare: Callable[[str], None] | None = None,
 ) -> None:
     """Start the engine (``prepare`` called with its address once it answers, on every start)
-    and serve the guard on ``bind`` (``host:port``) until interrupted."""
+    and serve the guard on ``bind`` (``host:port``) until interrupted: Ctrl-C, or SIGTERM or
+    SIGHUP (a service manager's stop, a closed terminal), each of which stops the engine too."""
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, _interrupt)
     engine = Engine(command, prepare)
     if not engine.ensure():
         engine.stop()

@@ -506,6 +506,29 @@ def test_the_in_memory_engine_is_loaded_again_when_it_restarts(seed_nt: Path) ->
     assert before[0] == 200 and int(before[1].split()[1]) > 10_000
 
 
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGHUP"])
+def test_stopping_kg_serve_with_a_signal_stops_its_engine(seed_nt: Path, stop: str) -> None:
+    """A service manager stops with SIGTERM, a closed terminal sends SIGHUP: neither may leave
+    the Oxigraph server behind, holding the graph's memory and a port."""
+    import os
+    import signal
+
+    with serving(seed_nt) as url:
+        port = url.split(":")[2].split("/")[0].encode()
+        (serve,) = [
+            p for p in _children(os.getpid()) if port in Path(f"/proc/{p}/cmdline").read_bytes()
+        ]
+        (engine,) = _children(serve)
+        os.kill(serve, getattr(signal, stop))
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{engine}").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        gone = not Path(f"/proc/{engine}").exists()
+        if not gone:
+            os.kill(engine, signal.SIGKILL)
+    assert gone
+
+
 def test_a_graph_the_server_cannot_load_itself_is_served_from_disk(tmp_path: Path) -> None:
     from kg.serve import fits_in_memory
 
