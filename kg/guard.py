@@ -213,20 +213,26 @@ def serve_guarded(
     bind: str,
     timeout_s: int = DEFAULT_TIMEOUT_S,
     prepare: Callable[[str], None] | None = None,
+    ready: Callable[[], None] | None = None,
 ) -> None:
     """Start the engine (``prepare`` called with its address once it answers, on every start)
     and serve the guard on ``bind`` (``host:port``) until interrupted: Ctrl-C, or SIGTERM or
-    SIGHUP (a service manager's stop, a closed terminal), each of which stops the engine too."""
+    SIGHUP (a service manager's stop, a closed terminal), each of which stops the engine too.
+    ``ready`` is called once both answer."""
     for stop in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(stop, _interrupt)
     engine = Engine(command, prepare)
-    if not engine.ensure():
-        engine.stop()
-        raise OSError("the Oxigraph server did not start")
     host, port = bind.rsplit(":", 1)
-    server = ThreadingHTTPServer((host, int(port)), handler_for(engine, timeout_s))
+    try:  # the public address first: a busy port is reported before the graph is loaded
+        server = ThreadingHTTPServer((host, int(port)), handler_for(engine, timeout_s))
+    except OSError as err:
+        raise OSError(f"{bind}: cannot listen there ({err.strerror or err})") from None
     server.daemon_threads = True
     try:
+        if not engine.ensure():
+            raise OSError("the Oxigraph server did not start")
+        if ready is not None:
+            ready()
         server.serve_forever()
     except KeyboardInterrupt:
         pass

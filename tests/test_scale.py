@@ -460,6 +460,13 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def _ask(url: str, query: str, **form: str) -> tuple[int, bytes]:
     import urllib.error
     import urllib.parse
@@ -546,6 +553,29 @@ def test_serve_refuses_a_missing_graph(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "none.ttl: no such graph file" in done.stderr
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line_and_leaves_no_engine(seed_nt: Path) -> None:
+    import os
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        bind = f"127.0.0.1:{busy.getsockname()[1]}"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kg.cli", "serve", "--graph", str(seed_nt), "--bind", bind],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert (
+        err.splitlines()[-1] == f"kg: error: {bind}: cannot listen there (Address already in use)"
+    )
+    assert "Traceback" not in err and "SPARQL endpoint" not in err
+    engines = [p for p in _children(os.getpid()) if b"oxigraph" in _cmdline(p)]
+    assert not engines  # the engine was never started, or was stopped
 
 
 def _warc(path: Path, pages: list[tuple[str, str, bytes]]) -> None:

@@ -163,14 +163,18 @@ def serve(graph_path: Path, bind: str, db: Path | None, on_disk: bool, timeout_s
     in_memory = not on_disk and db is None and fits_in_memory(graph_path)
     location = None if in_memory else database(graph_path, db)
     where = "in memory" if in_memory else f"on disk, {location}"
-    click.echo(
+    click.echo(f"kg serve: loading {graph_path} ({where}) …", err=True)
+    announce = (
         f"SPARQL endpoint: {endpoint_url(bind)} (read-only, {where}, no SERVICE, {timeout_s} s "
-        "per query; Ctrl-C stops it)",
-        err=True,
+        "per query; Ctrl-C stops it)"
     )
-    serve_guarded(
-        lambda inner: server_command(location, inner, timeout_s),
-        bind,
-        timeout_s,
-        prepare=(lambda inner: load_into(inner, graph_path)) if in_memory else None,
-    )
+    try:
+        serve_guarded(
+            lambda inner: server_command(location, inner, timeout_s),
+            bind,
+            timeout_s,
+            prepare=(lambda inner: load_into(inner, graph_path)) if in_memory else None,
+            ready=lambda: click.echo(announce, err=True),
+        )
+    except OSError as err:  # a busy or foreign address, an engine that does not start
+        raise InputError(str(err)) from None
