@@ -14,7 +14,8 @@ are timed, median of ``--runs``:
 - resident engine: the very text POSTed to that server from this process, every row read: what
   any SPARQL client of ``kg serve`` waits for beyond its own start-up.
 
-The database (``GRAPH.oxigraph``) is made first, untimed, as ``kg query --index`` makes it.
+The database (``GRAPH.oxigraph``) is made first, untimed, as ``kg query --index`` makes it, and
+kg's modules are byte-compiled, as ``pip install`` leaves them.
 Also timed once: ``kg query --list`` and a Python process that does nothing (start-up). Prints
 the machine and a Markdown table; compare as ratios within one run.
 """
@@ -22,6 +23,7 @@ the machine and a Markdown table; compare as ratios within one run.
 from __future__ import annotations
 
 import argparse
+import compileall
 import statistics
 import subprocess
 import sys
@@ -114,6 +116,10 @@ def main() -> None:
     args = parser.parse_args()
     from run import machine  # bench/run.py: the same machine description
 
+    # kg's modules byte-compiled first, as `pip install` does, so that no timed run compiles
+    # them from source (where PYTHONDONTWRITEBYTECODE is set, as on the machine of
+    # bench/RESULTS.md, every run would: 9 ms of each `kg query`, which an installed kg never pays)
+    compileall.compile_dir(str(ROOT / "kg"), quiet=1)
     folder = database(args.graph)
     graph = load_graph(args.graph, "oxigraph")
     kg = [sys.executable, "-m", "kg.cli", "query", "--graph", str(args.graph)]
